@@ -74,6 +74,8 @@ public final class FrameParser {
     private final ByteBuffer scratchBuf = ByteBuffer.wrap(scratch);
     private int scratchLen;
     private int headerLen;
+    private int lengthEnd;
+    private long pendingLength;
 
     // Current frame.
     private Opcode opcode;
@@ -203,12 +205,13 @@ public final class FrameParser {
             checkFirstByte(b0);
             int len = checkSecondByte(b0, b1);
             if (avail >= len) {
+                long length = length(src, pos, b1);
                 src.position(pos + len);
-                decode(src, pos, b0, b1, listener);
+                start(src, pos + len - 4, b0, b1, length, listener);
                 return true;
             }
         }
-        // Slow path: collect the header in the scratch array.
+        // Slow path: collect the header in the scratch array, checking each part as soon as it is complete.
         if (scratchLen == 0) {
             scratch[scratchLen++] = src.get();
             checkFirstByte(scratch[0] & 0xFF);
@@ -216,9 +219,23 @@ public final class FrameParser {
                 return false;
             }
         }
+        int b0 = scratch[0] & 0xFF;
         if (scratchLen == 1) {
             scratch[scratchLen++] = src.get();
-            headerLen = checkSecondByte(scratch[0] & 0xFF, scratch[1] & 0xFF);
+            headerLen = checkSecondByte(b0, scratch[1] & 0xFF);
+            int len7 = scratch[1] & LEN7_MASK;
+            lengthEnd = len7 == LEN16 ? 4 : len7 == LEN64 ? 10 : 2;
+            pendingLength = -1;
+        }
+        int b1 = scratch[1] & 0xFF;
+        if (pendingLength < 0) {
+            int n = Math.min(lengthEnd - scratchLen, src.remaining());
+            src.get(scratch, scratchLen, n);
+            scratchLen += n;
+            if (scratchLen < lengthEnd) {
+                return false;
+            }
+            pendingLength = length(scratchBuf, 0, b1);
         }
         int n = Math.min(headerLen - scratchLen, src.remaining());
         src.get(scratch, scratchLen, n);
@@ -227,7 +244,7 @@ public final class FrameParser {
             return false;
         }
         scratchLen = 0;
-        decode(scratchBuf, 0, scratch[0] & 0xFF, scratch[1] & 0xFF, listener);
+        start(scratchBuf, headerLen - 4, b0, b1, pendingLength, listener);
         return true;
     }
 
@@ -272,25 +289,22 @@ public final class FrameParser {
         return len;
     }
 
-    /** Decodes a complete, pre-checked header starting at {@code p} and starts the frame. */
-    private void decode(ByteBuffer b, int p, int b0, int b1, FrameListener listener) {
+    /** Reads and checks the payload length of the header at {@code p}, whose length bytes are all present. */
+    private long length(ByteBuffer b, int p, int b1) {
         int len7 = b1 & LEN7_MASK;
         long length;
-        int q = p + 2;
         if (len7 < LEN16) {
             length = len7;
         } else if (len7 == LEN16) {
-            length = (b.get(q) & 0xFF) << 8 | (b.get(q + 1) & 0xFF);
-            q += 2;
+            length = (b.get(p + 2) & 0xFF) << 8 | (b.get(p + 3) & 0xFF);
             if (length < LEN16) {
                 throw new ProtocolException("payload length " + length + " sent in 16 bits: must use the 7-bit form");
             }
         } else {
             length = 0;
-            for (int i = 0; i < 8; i++) {
-                length = length << 8 | (b.get(q + i) & 0xFF);
+            for (int i = 2; i < 10; i++) {
+                length = length << 8 | (b.get(p + i) & 0xFF);
             }
-            q += 8;
             if (length < 0) {
                 throw new ProtocolException("64-bit payload length with the most significant bit set");
             }
@@ -301,9 +315,15 @@ public final class FrameParser {
         if (length > maxFramePayload) {
             throw new MessageTooBigException("frame payload of " + length + " bytes exceeds the limit of " + maxFramePayload);
         }
+        return length;
+    }
+
+    /** Starts a frame whose header has been read and checked; the masking key, if any, is at {@code keyAt}. */
+    private void start(ByteBuffer b, int keyAt, int b0, int b1, long length, FrameListener listener) {
         masked = (b1 & MASK) != 0;
         if (masked) {
-            maskKey = (b.get(q) & 0xFF) << 24 | (b.get(q + 1) & 0xFF) << 16 | (b.get(q + 2) & 0xFF) << 8 | (b.get(q + 3) & 0xFF);
+            maskKey = (b.get(keyAt) & 0xFF) << 24 | (b.get(keyAt + 1) & 0xFF) << 16
+                    | (b.get(keyAt + 2) & 0xFF) << 8 | (b.get(keyAt + 3) & 0xFF);
             maskOffset = 0;
         }
         Opcode op = Opcode.of(b0 & OPCODE_MASK);
