@@ -47,19 +47,31 @@ final class Feed {
      */
     static void one(FrameParser parser, FrameListener listener, byte[] input, int off, int len, int kind) {
         ByteBuffer b = switch (kind) {
-            case 0 -> ByteBuffer.wrap(input.clone(), off, len).slice();
+            case 0 -> ByteBuffer.wrap(java.util.Arrays.copyOfRange(input, off, off + len));
             case 1 -> {
                 byte[] big = new byte[len + 7];
                 System.arraycopy(input, off, big, 5, len);
                 yield ByteBuffer.wrap(big, 3, len + 2).slice().position(2);
             }
-            case 2 -> ByteBuffer.allocateDirect(len).put(input, off, len).flip();
-            default -> ByteBuffer.allocateDirect(len).order(ByteOrder.LITTLE_ENDIAN).put(input, off, len).flip();
+            case 2 -> direct(len).put(input, off, len).flip();
+            default -> direct(len).order(ByteOrder.LITTLE_ENDIAN).put(input, off, len).flip();
         };
         parser.parse(b, listener);
         if (b.hasRemaining()) {
             throw new AssertionError("parser left " + b.remaining() + " bytes unconsumed");
         }
+    }
+
+    private static final ThreadLocal<ByteBuffer> DIRECT = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 16));
+
+    /** A direct buffer of {@code len} bytes, reusing one per thread (the parser never keeps a buffer). */
+    private static ByteBuffer direct(int len) {
+        ByteBuffer d = DIRECT.get();
+        if (d.capacity() < len) {
+            d = ByteBuffer.allocateDirect(Math.max(len, d.capacity() * 2));
+            DIRECT.set(d);
+        }
+        return d.duplicate().clear().limit(len).slice();
     }
 
     /** Concatenates byte buffers (each from position to limit). */

@@ -5,13 +5,14 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.zip.CRC32C;
 
 /**
  * Test listener: records every message as a readable string. Text as {@code T:<text>}, binary as
- * {@code B:<hex>}, pings and pongs as {@code PING:<hex>}/{@code PONG:<hex>}, close as {@code CLOSE:<code>:<reason>}.
+ * {@code B:<hex>} (long data abbreviated, see {@link #hex(byte[])}), pings and pongs as {@code PING:<hex>}/{@code PONG:<hex>}, close as {@code CLOSE:<code>:<reason>}.
  * In streaming mode the fragments of a message are joined, so whole and streaming runs record the same strings.
  */
-final class Recorder implements MessageListener {
+class Recorder implements MessageListener {
     final List<String> events = new ArrayList<>();
     final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     int fragments;
@@ -19,11 +20,17 @@ final class Recorder implements MessageListener {
     static String hex(ByteBuffer b) {
         byte[] a = new byte[b.remaining()];
         b.get(b.position(), a);
-        return HexFormat.of().formatHex(a);
+        return hex(a);
     }
 
+    /** Hex for up to 64 bytes; longer data as its length, CRC-32C and first 16 bytes (cheap to compare). */
     static String hex(byte[] a) {
-        return HexFormat.of().formatHex(a);
+        if (a.length <= 64) {
+            return HexFormat.of().formatHex(a);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(a);
+        return a.length + "/" + Long.toHexString(crc.getValue()) + "/" + HexFormat.of().formatHex(a, 0, 16);
     }
 
     @Override

@@ -45,7 +45,7 @@ public final class ByteAccumulator {
         if (array != null && needed <= array.length) {
             return;
         }
-        int cap = array == null ? MIN_CAPACITY : array.length;
+        int cap = array == null ? Math.min(MIN_CAPACITY, limit) : array.length;
         while (cap < needed) {
             cap = cap > limit / 2 ? limit : cap * 2;
         }
