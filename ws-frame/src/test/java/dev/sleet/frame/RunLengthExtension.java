@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  * applies to the transform's output. The inbound side writes its output in chunks of at most 64 bytes and keeps
  * a half-read pair across chunks and frames; outbound leaves messages shorter than {@code threshold} untouched.
  */
-final class RunLengthExtension implements FrameExtension {
+class RunLengthExtension implements FrameExtension {
     final int threshold;
     int inboundCreated;
     int outboundCreated;
