@@ -134,9 +134,10 @@ final class Traffic {
     private void manual(Choices c, FrameWriter framer, ByteArrayOutputStream out, Opcode op, byte[] data, String event) {
         int at = 0;
         Opcode next = op;
-        while (true) {
-            int n = c.chance(4) ? 0 : c.nextInt(data.length - at + 1);
-            boolean fin = at + n == data.length && c.nextInt(3) != 0;
+        for (int pieces = 1; ; pieces++) {
+            // At most 8 pieces: the last one takes what is left, so the message always ends.
+            int n = pieces == 8 ? data.length - at : c.chance(4) ? 0 : c.nextInt(data.length - at + 1);
+            boolean fin = at + n == data.length && (pieces == 8 || c.nextInt(3) != 0);
             byte[] piece = java.util.Arrays.copyOfRange(data, at, at + n);
             framer.beginFrame(fin, 0, next, ByteBuffer.wrap(piece));
             drain(framer, c, out);
