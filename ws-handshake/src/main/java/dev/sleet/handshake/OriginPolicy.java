@@ -174,7 +174,8 @@ public final class OriginPolicy {
             }
             int port = defaultPort(scheme);
             if (portText != null) {
-                if (portText.isEmpty() || portText.length() > 5) {
+                if (portText.isEmpty() || portText.length() > 5
+                        || portText.length() > 1 && portText.charAt(0) == '0') { // serialized ports have no leading 0
                     return null;
                 }
                 int p = 0;
