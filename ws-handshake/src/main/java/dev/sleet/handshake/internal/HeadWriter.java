@@ -62,9 +62,9 @@ public final class HeadWriter {
         return this;
     }
 
-    /** The bytes written, in a buffer ready to be written out (position 0). */
+    /** The bytes written, in a buffer ready to be written out (position 0, limit at the end). */
     public ByteBuffer toBuffer() {
-        return ByteBuffer.wrap(buf, 0, len).slice();
+        return ByteBuffer.wrap(buf, 0, len);
     }
 
     private void ensure(int n) {
