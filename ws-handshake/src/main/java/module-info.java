@@ -1,0 +1,15 @@
+/**
+ * The WebSocket opening handshake (RFC 6455 §4): an incremental HTTP/1.1 request parser with limits, upgrade
+ * validation, {@code Sec-WebSocket-Accept}, subprotocol and extension negotiation, {@code Origin} checks, and the
+ * 101 and error responses. No dependencies.
+ */
+module dev.sleet.handshake {
+    // API
+    exports dev.sleet.handshake;
+
+    // SPI
+    exports dev.sleet.handshake.spi;
+
+    // Services
+    uses dev.sleet.handshake.spi.ExtensionProvider;
+}
