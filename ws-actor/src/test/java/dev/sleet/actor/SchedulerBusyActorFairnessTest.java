@@ -47,7 +47,7 @@ class SchedulerBusyActorFairnessTest {
 
     @Test
     void aPingPongPairOnOneWorkersSlotDoesNotStarveTheGlobalQueue() throws Exception {
-        try (ActorSystem system = ActorSystem.builder().name("pair").workers(1).batchSize(1).build()) {
+        try (ActorSystem system = ActorSystem.builder().name("pair").workers(1).build()) {
             AtomicLong hops = new AtomicLong();
             @SuppressWarnings("unchecked")
             ActorRef<Object>[] pair = new ActorRef[2];

@@ -204,6 +204,52 @@ class TellOrderingManySendersTest {
         }
     }
 
+    /**
+     * The sharpest form of the lost wake-up race: several threads tell an idle actor at the same instant, and
+     * nothing is told afterwards that could rescue a message stranded in an idle mailbox. Thousands of
+     * rounds; each must be handled completely.
+     */
+    @Test
+    void racingBurstsToAnIdleActorAreNeverStranded() throws Exception {
+        int senders = 3;
+        int rounds = 3_000;
+        try (ActorSystem system = ActorSystem.builder().name("burst").workers(2).batchSize(1).build()) {
+            AtomicInteger handled = new AtomicInteger();
+            ActorRef<Integer> actor = system.spawn((ctx, m) -> handled.incrementAndGet());
+            java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(senders + 1);
+            java.util.concurrent.CyclicBarrier sentAll = new java.util.concurrent.CyclicBarrier(senders + 1);
+            List<Thread> threads = new ArrayList<>();
+            for (int s = 0; s < senders; s++) {
+                threads.add(Thread.ofPlatform().daemon().start(() -> {
+                    try {
+                        for (int r = 0; r < rounds; r++) {
+                            go.await();
+                            actor.tell(r);
+                            sentAll.await();
+                        }
+                    } catch (Exception e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+            }
+            for (int r = 0; r < rounds; r++) {
+                go.await(10, TimeUnit.SECONDS);
+                sentAll.await(10, TimeUnit.SECONDS);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (handled.get() < senders * (r + 1)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("round " + r + ": " + (senders * (r + 1) - handled.get())
+                                + " message(s) stranded in an idle mailbox");
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+    }
+
     /** The shutdown of each case leaves nothing behind that the next could trip on. */
     @Test
     void systemsOfThisTestShutDownCleanly() {
