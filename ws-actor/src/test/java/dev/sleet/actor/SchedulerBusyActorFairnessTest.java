@@ -119,4 +119,41 @@ class SchedulerBusyActorFairnessTest {
             assertTrue(woke.await(5, TimeUnit.SECONDS));
         }
     }
+    @Test
+    void aHandlerThatLeavesItsThreadInterruptedDoesNotHarmTheWorker() throws Exception {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        try (ActorSystem system = ActorSystem.builder().name("intr").workers(1).build()) {
+            CountDownLatch interrupted = new CountDownLatch(1);
+            system.spawn((ctx, m) -> {
+                Thread.currentThread().interrupt(); // "restore the interrupt" and return
+                interrupted.countDown();
+            }).tell("x");
+            assertTrue(interrupted.await(5, TimeUnit.SECONDS));
+
+            // the next handler on the same worker is not interrupted
+            java.util.concurrent.CompletableFuture<String> next = new java.util.concurrent.CompletableFuture<>();
+            system.spawn((ctx, m) -> {
+                try {
+                    Thread.sleep(1);
+                    next.complete("slept");
+                } catch (InterruptedException e) {
+                    next.complete("interrupted");
+                }
+            }).tell("y");
+            assertEquals("slept", next.get(5, TimeUnit.SECONDS));
+
+            // and the worker still parks when idle instead of spinning on a set interrupt flag
+            Thread.sleep(100);
+            Thread worker = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("intr-worker-0")).findFirst().orElseThrow();
+            if (mx.isThreadCpuTimeSupported()) {
+                mx.setThreadCpuTimeEnabled(true);
+                long before = mx.getThreadCpuTime(worker.threadId());
+                Thread.sleep(300);
+                long usedMs = TimeUnit.NANOSECONDS.toMillis(mx.getThreadCpuTime(worker.threadId()) - before);
+                assertTrue(usedMs < 50, "idle worker burned " + usedMs + " ms of CPU in 300 ms");
+            }
+            assertEquals(Thread.State.WAITING, worker.getState());
+        }
+    }
 }

@@ -57,7 +57,7 @@ final class ActorCell<M> implements ActorRef<M> {
      * Chunk of the unbounded mailbox: an idle actor holds one chunk of this many slots; a busy one allocates
      * a new chunk every this many messages.
      */
-    static final int MAILBOX_CHUNK = Integer.getInteger("dev.sleet.actor.mailboxChunk", 16);
+    static final int MAILBOX_CHUNK = Integer.getInteger("dev.sleet.actor.mailboxChunk", 8);
 
     private static final VarHandle STATE;
     private static final VarHandle EXIT;
@@ -212,6 +212,7 @@ final class ActorCell<M> implements ActorRef<M> {
     /** Virtual-thread execution: run turns until the actor goes idle or dies. */
     void runOnVirtualThread() {
         while (runBatch(null, system.config.batchSize()) == AGAIN) {
+            Thread.interrupted(); // a handler's leftover interrupt must not fail the next message's blocking call
             Thread.yield(); // let other virtual threads on this carrier have a turn
         }
     }

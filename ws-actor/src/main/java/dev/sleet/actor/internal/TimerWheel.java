@@ -208,6 +208,7 @@ final class TimerWheel implements Timers {
                         nextTick++;
                     }
                 }
+                Thread.interrupted(); // a task's leftover interrupt would turn the parks below into a busy loop
                 waitForNextTick();
             }
         } finally {

@@ -92,6 +92,10 @@ final class Worker extends Thread {
                     LOG.log(System.Logger.Level.ERROR, "actor runtime failure while running " + cell, bug);
                 }
                 return;
+            } finally {
+                // A handler may leave the interrupt flag set (the usual "restore the interrupt" idiom). It
+                // must not leak into the next actor, nor turn park() into a busy loop.
+                Thread.interrupted();
             }
             if (r != ActorCell.AGAIN) {
                 return;
