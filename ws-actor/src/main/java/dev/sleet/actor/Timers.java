@@ -4,11 +4,11 @@ import java.time.Duration;
 
 /**
  * The timers of one {@link ActorSystem}: a hashed timing wheel driven by one thread for the whole system, so
- * a pending timer costs one small object (about 60 bytes), never a thread. Scheduling and cancelling are
+ * a pending timer costs one small object (about 64 bytes), never a thread. Scheduling and cancelling are
  * constant time and safe from any thread.
  *
  * <p>A timer fires at or after its deadline, late by at most one {@linkplain #tick() tick} plus scheduling
- * delay. {@link Runnable} tasks run on the timer thread and must be short (e.g. check a deadline and tell an
+ * delay; a periodic timer fires at most once per tick. {@link Runnable} tasks run on the timer thread and must be short (e.g. check a deadline and tell an
  * actor); an exception from one is logged and does not disturb other timers. Timers that tell an actor are
  * cheaper to reason about: the message is handled by the actor like any other. A periodic timer to an
  * actor ends by itself when that actor stops.

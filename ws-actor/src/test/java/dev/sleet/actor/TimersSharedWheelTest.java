@@ -89,6 +89,20 @@ class TimersSharedWheelTest {
     }
 
     @Test
+    void aPeriodShorterThanATickFiresOncePerTickWithoutStalling() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        long t0 = System.nanoTime();
+        Cancellable c = system.timers().schedulePeriodic(Duration.ofMillis(1), Duration.ofMillis(1),
+                runs::incrementAndGet); // tick is 5 ms
+        Thread.sleep(300);
+        c.cancel();
+        long ticks = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) / 5;
+        int n = runs.get();
+        assertTrue(n >= 10, "fired " + n + " times in 300 ms at a 5 ms tick: the timer stalled");
+        assertTrue(n <= ticks + 2, "fired " + n + " times in " + ticks + " ticks: more than once per tick");
+    }
+
+    @Test
     void timersToldToActorsArriveAsMessagesAndEndWithTheActor() throws Exception {
         Probe probe = new Probe();
         ActorRef<String> actor = system.spawn(new Actor<String>() {

@@ -243,17 +243,21 @@ final class TimerWheel implements Timers {
         }
         while ((e = incoming.relaxedPoll()) != null) {
             if (e.state() == TimerEntry.PENDING) {
-                insert(e);
+                insert(e, nextTick);
             } else {
                 e.release();
             }
         }
     }
 
-    private void insert(TimerEntry e) {
+    /**
+     * Links an entry into the slot of its deadline's tick, but no earlier than {@code minTick}: the next tick
+     * still to be processed (a tick being processed must not receive entries, or they would wait a turn).
+     */
+    private void insert(TimerEntry e, long minTick) {
         long tick = e.deadline / tickNanos + (e.deadline % tickNanos == 0 ? 0 : 1); // ceil: never early
-        if (tick < nextTick) {
-            tick = nextTick; // already due: the next processed tick
+        if (tick < minTick) {
+            tick = minTick; // already due
         }
         e.deadlineTick = tick;
         int i = (int) (tick & mask);
@@ -290,13 +294,13 @@ final class TimerWheel implements Timers {
             TimerEntry next = e.next;
             if (e.deadlineTick <= tick) {
                 unlink(e);
-                fire(e);
+                fire(e, tick);
             }
             e = next;
         }
     }
 
-    private void fire(TimerEntry e) {
+    private void fire(TimerEntry e, long tick) {
         if (e.period == 0) {
             if (e.markFired()) {
                 pending.decrementAndGet();
@@ -320,7 +324,7 @@ final class TimerWheel implements Timers {
         long next = e.deadline + (missed + 1) * e.period; // fixed rate; late firings are skipped, not bunched
         e.deadline = next < e.deadline ? Long.MAX_VALUE : next;
         if (e.state() == TimerEntry.PENDING) {
-            insert(e);
+            insert(e, tick + 1); // a period shorter than a tick fires once per tick
         }
     }
 
