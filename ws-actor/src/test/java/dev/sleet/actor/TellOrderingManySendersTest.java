@@ -250,6 +250,55 @@ class TellOrderingManySendersTest {
         }
     }
 
+    /**
+     * One actor floods many: the receivers drain and go idle again and again while the sender keeps
+     * offering, so their mailboxes grow new chunks just as they give up their turn. A message offered during
+     * such a chunk change must not be taken for an empty mailbox (JCTools reports a linked-array queue as
+     * empty while a producer is mid-resize). Runs for a bounded time; every round must complete.
+     */
+    @Test
+    void fanOutFromOneActorStrandsNoMessage() throws Exception {
+        int receivers = 16;
+        int perReceiver = 2_000;
+        long budgetNanos = TimeUnit.MILLISECONDS.toNanos(Long.getLong("sleet.stressMillis", 2_000));
+        try (ActorSystem system = ActorSystem.builder().name("fanout").workers(2).build()) {
+            AtomicReference<CountDownLatch> round = new AtomicReference<>();
+            List<ActorRef<Object>> sinks = new ArrayList<>();
+            for (int r = 0; r < receivers; r++) {
+                long[] count = new long[1];
+                sinks.add(system.spawn((ctx, m) -> {
+                    if (++count[0] % perReceiver == 0) {
+                        round.get().countDown();
+                    }
+                }));
+            }
+            ActorRef<Object> sender = system.spawn((ctx, m) -> {
+                for (int i = 0; i < perReceiver; i++) {
+                    for (ActorRef<Object> s : sinks) {
+                        s.tell(i);
+                    }
+                }
+            });
+            long start = System.nanoTime();
+            int rounds = 0;
+            while (System.nanoTime() - start < budgetNanos) {
+                CountDownLatch done = new CountDownLatch(receivers);
+                round.set(done);
+                sender.tell("go");
+                if (!done.await(5, TimeUnit.SECONDS)) {
+                    StringBuilder left = new StringBuilder();
+                    for (ActorRef<Object> s : sinks) {
+                        left.append(s.mailboxSize()).append(' ');
+                    }
+                    throw new AssertionError("round " + rounds + ": " + done.getCount()
+                            + " receiver(s) never finished; mailbox sizes: " + left);
+                }
+                rounds++;
+            }
+            System.out.println("fan-out: " + rounds + " rounds of " + receivers * perReceiver + " messages");
+        }
+    }
+
     /** The shutdown of each case leaves nothing behind that the next could trip on. */
     @Test
     void systemsOfThisTestShutDownCleanly() {

@@ -205,10 +205,6 @@ final class ActorCell<M> implements ActorRef<M> {
         }
     }
 
-    boolean isVirtual() {
-        return options.execution() == SpawnOptions.Execution.VIRTUAL_THREADS;
-    }
-
     /** Virtual-thread execution: run turns until the actor goes idle or dies. */
     void runOnVirtualThread() {
         while (runBatch(null, system.config.batchSize()) == AGAIN) {
@@ -304,10 +300,22 @@ final class ActorCell<M> implements ActorRef<M> {
 
     private boolean hasWork() {
         MpscLinkedUnpaddedQueue<Object> sq = systemQueue;
-        return !mailbox.isEmpty() // lv of both queue indices
+        return hasPending(mailbox)
                 || exit != null
                 || (state & CLOSED) != 0
                 || (sq != null && !sq.isEmpty());
+    }
+
+    /**
+     * Whether a sender has claimed a place in {@code q} that the consumer has not taken yet. Not
+     * {@code q.isEmpty()}: JCTools computes that as {@code (consumerIndex - producerIndex) / 2 == 0}, which
+     * calls the queue empty while a producer that is growing it by a chunk holds the producer index at an odd
+     * value, before it publishes the final index with a plain ordered store. Taking that for "empty" would
+     * strand the message in an idle mailbox. Any difference of the raw indices (both volatile reads after the
+     * caller's CAS on {@code state}) is pending work.
+     */
+    static boolean hasPending(MpscUnboundedUnpaddedArrayQueue<?> q) {
+        return q.lvProducerIndex() != q.lvConsumerIndex();
     }
 
     // ---------------------------------------------------------------------------------------- handling
