@@ -348,7 +348,7 @@ final class Conformance {
         byte[] kosme = hex("cebae1bdb9cf83cebcceb5");
         add("6.5.1", "§8.1", "κόσμε (valid) is echoed", ws -> {
             ws.sendFrame(true, 0, TEXT, kosme);
-            expectText(ws, "κόσμε");
+            expectText(ws, new String(kosme, StandardCharsets.UTF_8));
         });
         add("6.6.1", "§8.1", "κόσμε with an invalid byte (0xed 0xa0 0x80 inside) fails with 1007", ws -> {
             ws.sendFrame(true, 0, TEXT, hex("cebae1bdb9cf83cebcceb5eda080656469746564"));
@@ -491,10 +491,11 @@ final class Conformance {
             expectFail(ws, 1002);
         });
         add("7.5.1", "§5.5.1, §8.1", "close reason that is not UTF-8 fails with 1002 (PROTO-07)", ws -> {
-            byte[] p = new byte[2 + 11];
+            byte[] reason = hex("cebae1bdb9cf83cebcceb5eda080"); // ends in a surrogate, U+D800
+            byte[] p = new byte[2 + reason.length];
             p[0] = 0x03;
             p[1] = (byte) 0xE8;
-            System.arraycopy(hex("cebae1bdb9cf83cebcceb5eda080"), 0, p, 2, 11);
+            System.arraycopy(reason, 0, p, 2, reason.length);
             ws.sendFrame(true, 0, CLOSE, p);
             expectFail(ws, 1002);
         });
@@ -580,15 +581,23 @@ final class Conformance {
         ws.sendRaw(out.toByteArray());
     }
 
-    private static void send(RawWebSocket ws, int chunk, byte[]... frames) throws IOException {
+    /**
+     * Sends frames at once or in chunks. A server that fails the connection part-way may close TCP under the
+     * remaining writes; that is allowed, and the expectation that follows decides the case.
+     */
+    private static void send(RawWebSocket ws, int chunk, byte[]... frames) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (byte[] f : frames) {
             all.writeBytes(f);
         }
-        if (chunk == 0) {
-            ws.sendRaw(all.toByteArray());
-        } else {
-            ws.sendInChunks(all.toByteArray(), chunk);
+        try {
+            if (chunk == 0) {
+                ws.sendRaw(all.toByteArray());
+            } else {
+                ws.sendInChunks(all.toByteArray(), chunk);
+            }
+        } catch (IOException closedUnderUs) {
+            // see above
         }
     }
 

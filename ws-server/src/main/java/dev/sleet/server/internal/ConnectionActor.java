@@ -58,6 +58,7 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
                 }
             }
             case ConnectionEvent.Info i -> handler.onInfo(connection, i.message());
+            case ConnectionEvent.Closing c -> connection.sendClosingFrame(c.status(), c.echo());
             case ConnectionEvent.Ended e -> {
                 reportClose(e.status());
                 ctx.stop();

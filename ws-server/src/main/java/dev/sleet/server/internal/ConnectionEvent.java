@@ -30,6 +30,13 @@ sealed interface ConnectionEvent {
     record Info(Object message) implements ConnectionEvent {
     }
 
+    /**
+     * The connection is closing because the peer sent a close ({@code echo}) or broke the protocol; handled after
+     * the messages that came before it, so their replies precede the close frame.
+     */
+    record Closing(CloseStatus status, boolean echo) implements ConnectionEvent {
+    }
+
     /** The connection is gone; {@code status} is what {@code onClose} reports. */
     record Ended(CloseStatus status) implements ConnectionEvent {
     }

@@ -8,6 +8,7 @@ import dev.sleet.frame.FrameParser;
 import dev.sleet.frame.Frames;
 import dev.sleet.frame.MessageAssembler;
 import dev.sleet.frame.MessageListener;
+import dev.sleet.frame.Opcode;
 import dev.sleet.frame.Role;
 import dev.sleet.frame.WebSocketException;
 import dev.sleet.frame.spi.FrameExtension;
@@ -450,31 +451,54 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
         if (outbound.isSealed()) {
             // The peer answered our close (RFC 6455 §7.1.2): TCP can close once our frame is out.
             closeWhenFlushed = true;
-        } else {
-            // The peer started: echo its code (an empty close when it sent none) and close TCP (§5.5.1, §7.1.4).
-            setCloseStatus(status);
-            open = false;
-            CloseStatus echo = status.code() == CloseCodes.NO_STATUS ? CloseStatus.NO_STATUS : CloseStatus.of(status.code());
-            outbound.seal(Frames.close(echo), false);
-            closeWhenFlushed = true;
-            phase = CLOSING;
-            startCloseTimer();
+            requestFlush();
+            return;
         }
-        requestFlush();
+        // The peer started the close (§5.5.1): its code is what onClose reports; the echo goes out after the
+        // handler has answered the messages that arrived before the close.
+        setCloseStatus(status);
+        beginClosing(new ConnectionEvent.Closing(status, true));
     }
 
-    /** Reading stopped at a protocol violation: send the code, close TCP when it is out (RFC 6455 §7.1.7). */
+    /**
+     * Reading stopped at a protocol violation (RFC 6455 §7.1.7): the close with {@code status} goes out once the
+     * handler has dealt with the messages already delivered, then TCP closes. Input after the bad frame is
+     * read and dropped.
+     */
     private void fail(CloseStatus status) {
         inputDone = true;
-        setReadInterest(false);
         setCloseStatus(status);
-        open = false;
-        if (outbound.seal(Frames.close(status), true)) {
-            phase = CLOSING;
-            startCloseTimer();
+        beginClosing(new ConnectionEvent.Closing(status, false));
+    }
+
+    /**
+     * Routes the close through the actor's mailbox so it follows every message delivered before it, bounded by
+     * the close timeout in case the handler is stuck. Loop only.
+     */
+    private void beginClosing(ConnectionEvent.Closing closing) {
+        phase = CLOSING;
+        startCloseTimer();
+        ActorRef<ConnectionEvent> a = actor;
+        if (a == null || !a.tell(closing).accepted()) {
+            sendClosingFrame(closing.status(), closing.echo());
         }
-        closeWhenFlushed = true;
-        requestFlush();
+    }
+
+    /**
+     * Queues the close frame that answers a peer's close ({@code echo}: its code, or an empty close) or fails the
+     * connection, and closes TCP once it is written. Any thread (the actor, in order with its sends).
+     */
+    void sendClosingFrame(CloseStatus status, boolean echo) {
+        // An echo repeats the peer's code even where a server would not pick it itself (e.g. 1010): §5.5.1.
+        ByteBuffer frame = echo
+                ? Frames.frame(true, 0, Opcode.CLOSE, Frames.closePayload(CloseStatus.of(status.code())))
+                : Frames.close(status);
+        outbound.seal(frame, false);
+        open = false;
+        loop.execute(() -> {
+            closeWhenFlushed = true;
+            flush();
+        });
     }
 
     private void onEndOfStream() {
