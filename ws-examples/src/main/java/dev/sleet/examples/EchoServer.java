@@ -6,7 +6,6 @@ import dev.sleet.server.WebSocketHandler;
 import dev.sleet.server.WebSocketServer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * Echoes every text and binary message back to its sender, on any path. Started by
@@ -14,7 +13,7 @@ import java.time.Duration;
  * shuts down gracefully on SIGTERM or Ctrl-C.
  */
 public final class EchoServer {
-    static final String USAGE = "usage: ./sleet echo [--port N] [--host H] [--tls-cert FILE --tls-key FILE]";
+    static final String USAGE = "usage: ./sleet echo [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--verbose]";
 
     private EchoServer() {
     }
@@ -45,18 +44,15 @@ public final class EchoServer {
     public static void main(String[] argv) throws IOException, InterruptedException {
         Args args;
         try {
-            args = Args.parse(argv, USAGE);
+            args = Args.parse(argv, USAGE, "verbose");
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
         }
+        Launch.configureLogging(args.flag("verbose"));
         WebSocketServer server = builder(args.get("host", "0.0.0.0"), args.port(8080), args.path("tls-cert"),
                 args.path("tls-key")).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.shutdown(Duration.ofSeconds(5)), "shutdown"));
-        String scheme = server.transport().equals("nio") ? "ws" : "wss";
-        System.out.println("sleet echo listening on " + scheme + "://" + server.address().getHostString() + ":"
-                + server.port() + "/ (transport " + server.transport() + ")");
-        server.awaitTermination();
+        Launch.serve("echo", server, "/");
     }
 }
