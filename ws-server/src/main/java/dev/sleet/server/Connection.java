@@ -76,6 +76,13 @@ public interface Connection {
      */
     ActorRef<?> actor();
 
+    /**
+     * Completes with the final status once the connection has ended (socket closed), whatever the cause; a
+     * stage obtained after the end is already complete. Callbacks run on the thread that completes it (an event
+     * loop), so they must be short — the place for clean-up such as leaving rooms.
+     */
+    java.util.concurrent.CompletionStage<CloseStatus> closeFuture();
+
     /** The state the handler attached when it accepted the connection, or null. */
     <T> T state();
 

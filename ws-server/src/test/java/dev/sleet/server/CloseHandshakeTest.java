@@ -102,6 +102,20 @@ class CloseHandshakeTest {
     }
 
     @Test
+    void closeFutureCompletesWithTheFinalStatusEvenWhenAskedLate() throws Exception {
+        handler.opened.clear();
+        RawWebSocket ws = RawWebSocket.connect(server.port());
+        Connection conn = handler.awaitOpen();
+        var early = conn.closeFuture().toCompletableFuture();
+        ws.sendClose(4100, "later");
+        assertEquals(4100, early.get(5, java.util.concurrent.TimeUnit.SECONDS).code());
+        ws.close();
+        var late = conn.closeFuture().toCompletableFuture();
+        assertTrue(late.isDone(), "a stage asked for after the end is already complete");
+        assertEquals(4100, late.get().code());
+    }
+
+    @Test
     void sendsAfterCloseAreRefused() throws Exception {
         handler.opened.clear();
         try (TestClient c = TestClient.connect(server.port())) {

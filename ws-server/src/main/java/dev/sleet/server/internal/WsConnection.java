@@ -33,6 +33,8 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -117,6 +119,9 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
     private volatile Object state;
     private volatile Map<String, Object> attributes;
     private volatile ActorRef<ConnectionEvent> actor;
+    /** Made on first request only: most connections never need one. Guarded by {@code this}. */
+    private CompletableFuture<CloseStatus> closeFuture;
+    private boolean ended;
 
     WsConnection(ServerCore server, EventLoop loop, SocketChannel channel, long id) throws IOException {
         this.server = server;
@@ -809,6 +814,27 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
         ActorRef<ConnectionEvent> a = actor;
         if (a != null) {
             a.tell(new ConnectionEvent.Ended(currentStatus(status)));
+        }
+        CompletableFuture<CloseStatus> f;
+        synchronized (this) {
+            ended = true;
+            f = closeFuture;
+        }
+        if (f != null) {
+            f.complete(currentStatus(status));
+        }
+    }
+
+    @Override
+    public CompletionStage<CloseStatus> closeFuture() {
+        synchronized (this) {
+            if (closeFuture == null) {
+                closeFuture = new CompletableFuture<>();
+                if (ended) {
+                    closeFuture.complete(finalStatus());
+                }
+            }
+            return closeFuture;
         }
     }
 
