@@ -62,6 +62,11 @@ public final class PreparedMessage {
         return frame;
     }
 
+    /** The payload alone (a read-only view into the same bytes), e.g. to carry the message to another node. */
+    public ByteBuffer payload() {
+        return frame.duplicate().position(frame.position() + headerLength(frame)).slice().asReadOnlyBuffer();
+    }
+
     private static int headerLength(ByteBuffer frame) {
         int len7 = frame.get(frame.position() + 1) & 0b0111_1111;
         return len7 < 126 ? 2 : len7 == 126 ? 4 : 10;
