@@ -161,7 +161,7 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
             onReadable();
         }
         if ((readyOps & SelectionKey.OP_WRITE) != 0 && phase != DONE) {
-            flush();
+            write();
         }
     }
 
@@ -633,13 +633,21 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
         setWriteInterest(true);
     }
 
-    /** Writes queued frames through the wire. Loop only. */
+    /**
+     * A flush request (new frames queued). While the socket is full and write interest is set, the readiness
+     * event will do the writing; trying now would only copy bytes the socket cannot take. Loop only.
+     */
     @Override
     public void flush() {
         FLUSH_REQUESTED.setVolatile(this, 0);
-        if (phase == DONE || !registered) {
+        if (phase == DONE || !registered || (interest & SelectionKey.OP_WRITE) != 0) {
             return;
         }
+        write();
+    }
+
+    /** Writes queued frames through the wire until the queue is empty or the socket is full. Loop only. */
+    private void write() {
         try {
             ByteBuffer staging = loop.writeBuffer;
             for (int round = 0; round < 16; round++) {
