@@ -5,6 +5,7 @@
  */
 module dev.sleet.testkit {
     requires transitive dev.sleet.frame;
+    requires java.net.http;
 
     // API
     exports dev.sleet.testkit;

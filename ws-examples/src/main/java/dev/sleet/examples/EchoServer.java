@@ -53,6 +53,6 @@ public final class EchoServer {
         Launch.configureLogging(args.flag("verbose"));
         WebSocketServer server = builder(args.get("host", "0.0.0.0"), args.port(8080), args.path("tls-cert"),
                 args.path("tls-key")).start();
-        Launch.serve("echo", server, "/");
+        Launch.serve("echo", server, false);
     }
 }

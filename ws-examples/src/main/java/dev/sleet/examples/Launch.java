@@ -15,14 +15,18 @@ final class Launch {
         Logger.getLogger("dev.sleet").setLevel(verbose ? Level.INFO : Level.WARNING);
     }
 
-    /** Prints the one line that says where the server listens, then serves until SIGTERM/Ctrl-C. */
-    static void serve(String what, WebSocketServer server, String path) throws InterruptedException {
+    /**
+     * Prints the one line that says where the server listens (its page's address when {@code page}), then serves
+     * until SIGTERM/Ctrl-C.
+     */
+    static void serve(String what, WebSocketServer server, boolean page) throws InterruptedException {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.shutdown(Duration.ofSeconds(5)), "shutdown"));
-        String scheme = server.transport().equals("nio") ? "ws" : "wss";
+        boolean tls = !server.transport().equals("nio");
+        String scheme = page ? (tls ? "https" : "http") : (tls ? "wss" : "ws");
         String host = server.address().getAddress().isAnyLocalAddress() ? "localhost"
                 : server.address().getHostString();
-        System.out.println("sleet " + what + " listening on " + scheme + "://" + host + ":" + server.port() + path
-                + " (transport " + server.transport() + ")");
+        System.out.println("sleet " + what + " listening on " + scheme + "://" + host + ":" + server.port() + "/"
+                + (page ? " — open it in a browser" : "") + " (transport " + server.transport() + ")");
         System.out.flush();
         server.awaitTermination();
     }
