@@ -30,11 +30,26 @@ public interface WebSocketServer extends AutoCloseable {
     /** The port the server listens on (the real one when built with port 0). */
     int port();
 
-    /** The bound address. */
+    /** The port of the TLS listener, or -1 when the server has none. */
+    int tlsPort();
+
+    /** The bound address of the first listener. */
     InetSocketAddress address();
 
-    /** The name of the transport in use, e.g. {@code nio} or {@code jdk-tls}. */
+    /** The name of the first listener's transport, e.g. {@code nio} or {@code jdk-tls}. */
     String transport();
+
+    /** Every listener: the plain one, the TLS one, or both. */
+    List<ListenerInfo> listeners();
+
+    /**
+     * Replaces the TLS certificates without a restart: connections accepted from now on get the new ones, open
+     * connections keep theirs.
+     *
+     * @throws dev.sleet.server.spi.TransportException when the new material cannot be loaded (the old stays)
+     * @throws IllegalStateException when the server has no TLS listener
+     */
+    void reloadTls(TlsConfig tls);
 
     /** A snapshot of the open connections. */
     List<Connection> connections();
@@ -66,6 +81,7 @@ public interface WebSocketServer extends AutoCloseable {
     final class Builder {
         private String host = "0.0.0.0";
         private int port = 8080;
+        private int tlsPort = -1;
         private WebSocketHandler handler;
         private HttpHandler httpHandler;
         private String transport;
@@ -105,6 +121,19 @@ public interface WebSocketServer extends AutoCloseable {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Serves TLS on this second port as well as plain TCP on {@link #port(int)} (both listeners share the
+         * loops, handler and limits). Without it, a server configured with TLS serves TLS only, on
+         * {@link #port(int)}.
+         */
+        public Builder tlsPort(int tlsPort) {
+            if (tlsPort < 0 || tlsPort > 65535) {
+                throw new IllegalArgumentException("port out of range: " + tlsPort);
+            }
+            this.tlsPort = tlsPort;
             return this;
         }
 
@@ -274,7 +303,10 @@ public interface WebSocketServer extends AutoCloseable {
             if (handler == null) {
                 throw new IllegalStateException("a handler is required: builder().handler(...)");
             }
-            ServerConfig config = new ServerConfig(host, port, handler, httpHandler, transport, tls,
+            if (tlsPort >= 0 && tls == null) {
+                throw new IllegalStateException("tlsPort needs TLS settings: builder.tls(...)");
+            }
+            ServerConfig config = new ServerConfig(host, port, tlsPort, handler, httpHandler, transport, tls,
                     List.copyOf(subprotocols), List.copyOf(allowedOrigins), List.copyOf(extensions),
                     maxMessageSize, maxFrameSize < 0 ? maxMessageSize : maxFrameSize, maxConnections, httpLimits,
                     handshakeTimeout, idleTimeout, pingInterval, pongTimeout, closeTimeout, maxQueuedBytes,

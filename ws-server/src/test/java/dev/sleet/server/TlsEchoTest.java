@@ -77,6 +77,46 @@ class TlsEchoTest {
     }
 
     @Test
+    void plainAndTlsListenersOnOneServer() throws Exception {
+        try (WebSocketServer both = WebSocketServer.builder().host("127.0.0.1").port(0).tlsPort(0)
+                .handler(new RecordingHandler()).tls(cert.certificatePem(), cert.privateKeyPem()).start()) {
+            assertEquals(2, both.listeners().size());
+            assertEquals("nio", both.transport());
+            assertTrue(both.tlsPort() > 0 && both.tlsPort() != both.port());
+            try (TestClient plain = TestClient.connect(both.port());
+                    TestClient secure = TestClient.connect(TestClient.tlsClient(cert.clientContext()),
+                            URI.create("wss://localhost:" + both.tlsPort() + "/"), null)) {
+                plain.ws.sendText("plain", true).get(5, TimeUnit.SECONDS);
+                secure.ws.sendText("secure", true).get(5, TimeUnit.SECONDS);
+                assertEquals("plain", plain.awaitText());
+                assertEquals("secure", secure.awaitText());
+            }
+        }
+    }
+
+    @Test
+    void reloadedCertificateServesNewConnections() throws Exception {
+        TestCertificates.Issued second = TestCertificates.issue(dir.resolve("second"), "localhost", "EC", 1, 30);
+        try (WebSocketServer s = WebSocketServer.builder().host("127.0.0.1").port(0).handler(new RecordingHandler())
+                .tls(cert.certificatePem(), cert.privateKeyPem()).start()) {
+            URI uri = URI.create("wss://localhost:" + s.port() + "/");
+            try (TestClient before = TestClient.connect(TestClient.tlsClient(cert.clientContext()), uri, null)) {
+                s.reloadTls(dev.sleet.server.TlsConfig.pem(second.certificatePem(), second.privateKeyPem()));
+                // the open connection keeps working on the old session
+                before.ws.sendText("still old", true).get(5, TimeUnit.SECONDS);
+                assertEquals("still old", before.awaitText());
+            }
+            // a client that trusts only the new certificate now connects; one trusting only the old cannot
+            try (TestClient after = TestClient.connect(TestClient.tlsClient(second.clientContext()), uri, null)) {
+                after.ws.sendText("new cert", true).get(5, TimeUnit.SECONDS);
+                assertEquals("new cert", after.awaitText());
+            }
+            assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> TestClient.connect(TestClient.tlsClient(cert.clientContext()), uri, null));
+        }
+    }
+
+    @Test
     void unknownTransportNameListsTheOnesFound() {
         TransportException e = assertThrows(TransportException.class, () -> WebSocketServer.builder()
                 .port(0).handler(new RecordingHandler()).transport("quic").start());

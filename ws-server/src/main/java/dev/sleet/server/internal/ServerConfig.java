@@ -14,11 +14,13 @@ import java.util.List;
  *
  * @param actorSystem   a system to run connection actors on, or null to create (and own) one
  * @param transport     a transport provider name, or null to choose by priority
+ * @param tlsPort       a second port for TLS when both plain and TLS listeners are wanted; -1 for none
  * @param idleTimeout   zero when off
  */
 public record ServerConfig(
         String host,
         int port,
+        int tlsPort,
         WebSocketHandler handler,
         HttpHandler httpHandler,
         String transport,

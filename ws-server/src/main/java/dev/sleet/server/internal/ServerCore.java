@@ -3,16 +3,16 @@ package dev.sleet.server.internal;
 import dev.sleet.actor.ActorSystem;
 import dev.sleet.handshake.HandshakeNegotiator;
 import dev.sleet.server.Connection;
+import dev.sleet.server.ListenerInfo;
+import dev.sleet.server.TlsConfig;
 import dev.sleet.server.ServerMetrics;
 import dev.sleet.server.WebSocketServer;
 import dev.sleet.server.spi.Transport;
 import dev.sleet.server.spi.TransportConfig;
-import dev.sleet.server.spi.TransportProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,11 +36,9 @@ public final class ServerCore implements WebSocketServer {
     final Metrics metrics = new Metrics();
     final ActorSystem actors;
     final HandshakeNegotiator negotiator;
-    final Transport transport;
+    private final List<Listener> listeners = new ArrayList<>();
     private final boolean ownsActors;
     private final EventLoop[] loops;
-    private final ServerSocketChannel listener;
-    private final InetSocketAddress address;
     private final ConcurrentHashMap<Long, WsConnection> connections = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicInteger reserved = new AtomicInteger();
@@ -51,10 +49,32 @@ public final class ServerCore implements WebSocketServer {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean accepting = true;
 
-    private ServerCore(ServerConfig config, TransportProvider provider) throws IOException {
+    private ServerCore(ServerConfig config) throws IOException {
         this.config = config;
-        this.transport = provider.create(new TransportConfig(config.tls()));
         this.negotiator = Negotiation.negotiator(config);
+        List<Transport> transports = new ArrayList<>();
+        try {
+            // A plain listener on port() unless TLS is configured without a separate TLS port.
+            boolean tls = config.tls() != null;
+            boolean plainToo = !tls || config.tlsPort() >= 0;
+            String named = config.transport();
+            if (plainToo) {
+                String plainName = named != null && !isSecureName(named) ? named : null;
+                Transport t = Transports.select(plainName, false).create(TransportConfig.plain());
+                transports.add(t);
+                listeners.add(Listener.bind(config.host(), config.port(), t));
+            }
+            if (tls) {
+                String tlsName = named != null && isSecureName(named) ? named : null;
+                Transport t = Transports.select(tlsName, true).create(new TransportConfig(config.tls()));
+                transports.add(t);
+                listeners.add(Listener.bind(config.host(), plainToo ? config.tlsPort() : config.port(), t));
+            }
+        } catch (IOException | RuntimeException e) {
+            listeners.forEach(Listener::close);
+            transports.forEach(Transport::close);
+            throw e;
+        }
         this.ownsActors = config.actorSystem() == null;
         this.actors = ownsActors
                 ? ActorSystem.builder().name("sleet-actors").workers(config.workers()).build()
@@ -67,34 +87,25 @@ public final class ServerCore implements WebSocketServer {
                 return t;
             });
         }
-        ServerSocketChannel ch = ServerSocketChannel.open();
-        try {
-            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            ch.bind(new InetSocketAddress(config.host(), config.port()), 4096);
-            ch.configureBlocking(false);
-        } catch (IOException e) {
-            ch.close();
-            transport.close();
-            if (ownsActors) {
-                actors.shutdown(Duration.ofSeconds(1));
-            }
-            throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
-        }
-        this.listener = ch;
-        this.address = (InetSocketAddress) ch.getLocalAddress();
+    }
+
+    /** True when {@code name} is a known secure transport (so a named TLS transport applies to the TLS port). */
+    private static boolean isSecureName(String name) {
+        return Transports.providers().stream().anyMatch(p -> p.name().equals(name) && p.secure());
     }
 
     /** Binds, starts the loops and begins accepting. */
     public static ServerCore start(ServerConfig config) throws IOException {
-        TransportProvider provider = Transports.select(config.transport(), config.tls() != null);
-        ServerCore server = new ServerCore(config, provider);
+        ServerCore server = new ServerCore(config);
         for (EventLoop loop : server.loops) {
             loop.start();
         }
         CompletableFuture<Void> registered = new CompletableFuture<>();
         server.loops[0].execute(() -> {
             try {
-                server.loops[0].register(server.listener, SelectionKey.OP_ACCEPT, (key, ops) -> server.acceptAll());
+                for (Listener l : server.listeners) {
+                    server.loops[0].register(l.channel, SelectionKey.OP_ACCEPT, (key, ops) -> server.acceptAll(l));
+                }
                 registered.complete(null);
             } catch (IOException e) {
                 registered.completeExceptionally(e);
@@ -106,17 +117,19 @@ public final class ServerCore implements WebSocketServer {
             server.shutdown(Duration.ZERO);
             throw new IOException("cannot start accepting", e);
         }
-        LOG.log(System.Logger.Level.INFO, "listening on {0} ({1}, {2} event loops)", server.address,
-                server.transport.name(), server.loops.length);
+        for (Listener l : server.listeners) {
+            LOG.log(System.Logger.Level.INFO, "listening on {0} ({1}, {2} event loops)", l.address,
+                    l.transport.name(), server.loops.length);
+        }
         return server;
     }
 
-    /** Runs on loop 0 when the listener is ready: accepts every pending connection and deals them out. */
-    private void acceptAll() {
+    /** Runs on loop 0 when a listener is ready: accepts every pending connection and deals them out. */
+    private void acceptAll(Listener listener) {
         for (int i = 0; i < 256 && accepting; i++) {
             SocketChannel ch;
             try {
-                ch = listener.accept();
+                ch = listener.channel.accept();
             } catch (IOException e) {
                 // EMFILE and friends: log and let the selector call again; never kill the loop.
                 LOG.log(System.Logger.Level.WARNING, "accept failed: {0}", e.toString());
@@ -129,7 +142,8 @@ public final class ServerCore implements WebSocketServer {
             try {
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                WsConnection conn = new WsConnection(this, loop, ch, (nodeIdBits() | ids.incrementAndGet()));
+                WsConnection conn = new WsConnection(this, loop, ch, listener.transport,
+                        nodeIdBits() | ids.incrementAndGet());
                 loop.execute(conn::register);
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot set up an accepted connection: {0}", e.toString());
@@ -180,17 +194,36 @@ public final class ServerCore implements WebSocketServer {
 
     @Override
     public int port() {
-        return address.getPort();
+        return listeners.get(0).address.getPort();
+    }
+
+    @Override
+    public int tlsPort() {
+        return listeners.stream().filter(l -> l.transport.secure()).mapToInt(l -> l.address.getPort()).findFirst()
+                .orElse(-1);
     }
 
     @Override
     public InetSocketAddress address() {
-        return address;
+        return listeners.get(0).address;
     }
 
     @Override
     public String transport() {
-        return transport.name();
+        return listeners.get(0).transport.name();
+    }
+
+    @Override
+    public List<ListenerInfo> listeners() {
+        return listeners.stream().map(Listener::info).toList();
+    }
+
+    @Override
+    public void reloadTls(TlsConfig tls) {
+        Listener secure = listeners.stream().filter(l -> l.transport.secure()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("this server has no TLS listener"));
+        secure.transport.reload(new TransportConfig(tls));
+        LOG.log(System.Logger.Level.INFO, "TLS material reloaded for {0}", secure.address);
     }
 
     @Override
@@ -233,9 +266,7 @@ public final class ServerCore implements WebSocketServer {
         CountDownLatch closedListener = new CountDownLatch(1);
         loops[0].execute(() -> {
             try {
-                listener.close();
-            } catch (IOException ignored) {
-                // closing
+                listeners.forEach(Listener::close);
             } finally {
                 closedListener.countDown();
             }
@@ -276,8 +307,8 @@ public final class ServerCore implements WebSocketServer {
                 Thread.currentThread().interrupt();
             }
         }
-        transport.close();
-        LOG.log(System.Logger.Level.INFO, "stopped {0} ({1})", address, clean ? "clean" : "forced");
+        listeners.forEach(l -> l.transport.close());
+        LOG.log(System.Logger.Level.INFO, "stopped {0} ({1})", address(), clean ? "clean" : "forced");
         terminated.countDown();
         return clean;
     }

@@ -12,6 +12,7 @@ import dev.sleet.frame.Opcode;
 import dev.sleet.frame.Role;
 import dev.sleet.frame.WebSocketException;
 import dev.sleet.frame.spi.FrameExtension;
+import dev.sleet.frame.spi.OutboundTransform;
 import dev.sleet.handshake.HandshakeException;
 import dev.sleet.handshake.HandshakeResponses;
 import dev.sleet.handshake.HandshakeResult;
@@ -23,6 +24,7 @@ import dev.sleet.handshake.UpgradeRequest;
 import dev.sleet.server.Connection;
 import dev.sleet.server.PreparedMessage;
 import dev.sleet.server.SendResult;
+import dev.sleet.server.spi.Transport;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -80,6 +82,7 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
     }
 
     private final ServerCore server;
+    private final Transport transport;
     private final EventLoop loop;
     private final SocketChannel channel;
     private final long id;
@@ -119,12 +122,21 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
     private volatile Object state;
     private volatile Map<String, Object> attributes;
     private volatile ActorRef<ConnectionEvent> actor;
+    /**
+     * The negotiated extension's outbound half (e.g. a deflater), or null. Set before {@code open} is published;
+     * messages go through it one at a time under {@code transformLock}, which also orders their queueing, so the
+     * peer sees them in the order of the transform's context (RFC 7692 §7.2.1).
+     */
+    private OutboundTransform outboundTransform;
+    private final Object transformLock = new Object();
     /** Made on first request only: most connections never need one. Guarded by {@code this}. */
     private CompletableFuture<CloseStatus> closeFuture;
     private boolean ended;
 
-    WsConnection(ServerCore server, EventLoop loop, SocketChannel channel, long id) throws IOException {
+    WsConnection(ServerCore server, EventLoop loop, SocketChannel channel, Transport transport, long id)
+            throws IOException {
         this.server = server;
+        this.transport = transport;
         this.loop = loop;
         this.channel = channel;
         this.id = id;
@@ -140,8 +152,8 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
     /** Runs on the loop right after accept. */
     void register() {
         try {
-            wire = server.transport.secure()
-                    ? new TlsWire(channel, server.transport.newEngine(remote), loop, this::onWireWantsWrite)
+            wire = transport.secure()
+                    ? new TlsWire(channel, transport.newEngine(remote), loop, this::onWireWantsWrite)
                     : new PlainWire(channel);
             key = loop.register(channel, SelectionKey.OP_READ, this);
             interest = SelectionKey.OP_READ;
@@ -340,6 +352,10 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
     void acceptUpgrade(HandshakeResult result, String chosenSubprotocol, Object handlerState) {
         this.subprotocol = chosenSubprotocol;
         this.state = handlerState;
+        FrameExtension extension = Extensions.of(result);
+        if (extension != null) {
+            outboundTransform = extension.newOutboundTransform();
+        }
         ByteBuffer response = HandshakeResponses.switchingProtocols(result.withSubprotocol(chosenSubprotocol));
         if (!outbound.offerControl(response)) {
             return; // the socket died while the handler decided
@@ -549,6 +565,12 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
         if (!open) {
             return SendResult.CLOSED;
         }
+        if (outboundTransform != null) {
+            synchronized (transformLock) {
+                return outboundTransform == null ? SendResult.CLOSED
+                        : enqueueData(Frames.text(text, outboundTransform));
+            }
+        }
         return enqueueData(Frames.text(text));
     }
 
@@ -556,6 +578,12 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
     public SendResult send(ByteBuffer data) {
         if (!open) {
             return SendResult.CLOSED;
+        }
+        if (outboundTransform != null) {
+            synchronized (transformLock) {
+                return outboundTransform == null ? SendResult.CLOSED
+                        : enqueueData(Frames.binary(data.duplicate(), outboundTransform));
+            }
         }
         return enqueueData(Frames.binary(data.duplicate()));
     }
@@ -814,6 +842,12 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
         early = null;
         if (assembler != null) {
             assembler.close();
+        }
+        if (outboundTransform != null) {
+            synchronized (transformLock) {
+                outboundTransform.close();
+                outboundTransform = null;
+            }
         }
         releaseSlot();
         if (wasOpen) {
