@@ -1,0 +1,58 @@
+package dev.sleet.examples;
+
+import dev.sleet.server.Connection;
+import dev.sleet.server.Message;
+import dev.sleet.server.WebSocketHandler;
+import dev.sleet.server.WebSocketServer;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Echoes every text and binary message back to its sender, on any path. Started by
+ * {@code ./sleet echo [--port N] [--host H] [--tls-cert FILE --tls-key FILE]}; prints one line when it listens and
+ * shuts down gracefully on SIGTERM or Ctrl-C.
+ */
+public final class EchoServer {
+    static final String USAGE = "usage: ./sleet echo [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--verbose]";
+
+    private EchoServer() {
+    }
+
+    /** The echo handler, also used by the conformance suite. */
+    public static final class Echo implements WebSocketHandler {
+        @Override
+        public void onMessage(Connection connection, Message message) {
+            switch (message) {
+                case Message.Text t -> connection.send(t.text());
+                case Message.Binary b -> connection.send(b.data());
+            }
+        }
+    }
+
+    /** A builder with the echo handler and the given options (port 0 for tests). */
+    public static WebSocketServer.Builder builder(String host, int port, Path tlsCert, Path tlsKey) {
+        WebSocketServer.Builder b = WebSocketServer.builder().host(host).port(port).handler(new Echo());
+        if (tlsCert != null || tlsKey != null) {
+            if (tlsCert == null || tlsKey == null) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+            }
+            b.tls(tlsCert, tlsKey);
+        }
+        return b;
+    }
+
+    public static void main(String[] argv) throws IOException, InterruptedException {
+        Args args;
+        try {
+            args = Args.parse(argv, USAGE, "verbose");
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Launch.configureLogging(args.flag("verbose"));
+        WebSocketServer server = builder(args.get("host", "0.0.0.0"), args.port(8080), args.path("tls-cert"),
+                args.path("tls-key")).start();
+        Launch.serve("echo", server, false);
+    }
+}

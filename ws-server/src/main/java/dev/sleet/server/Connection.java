@@ -1,0 +1,91 @@
+package dev.sleet.server;
+
+import dev.sleet.actor.ActorRef;
+import dev.sleet.frame.CloseStatus;
+import dev.sleet.handshake.UpgradeRequest;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One open WebSocket connection. Every method is safe to call from any thread and none blocks: sends are queued
+ * for the connection's event loop and report their outcome at once (ACTOR-03, ACTOR-04).
+ */
+public interface Connection {
+
+    /** An id unique within this server (and, with a node prefix, across a cluster). */
+    long id();
+
+    /** The upgrade request that opened this connection (path, query, headers, addresses). */
+    UpgradeRequest request();
+
+    /** The subprotocol agreed in the handshake, if any. */
+    Optional<String> subprotocol();
+
+    /** The peer's address. */
+    InetSocketAddress remoteAddress();
+
+    /** Sends a text message (opcode 0x1). */
+    SendResult send(String text);
+
+    /** Sends a binary message (opcode 0x2) with the buffer's remaining bytes; they are copied before return. */
+    SendResult send(ByteBuffer data);
+
+    /** Sends a binary message (opcode 0x2); the array is copied before return. */
+    SendResult send(byte[] data);
+
+    /** Sends a message encoded once for many connections; its bytes are shared, not copied. */
+    SendResult send(PreparedMessage message);
+
+    /** Sends a ping with up to 125 bytes of payload (RFC 6455 §5.5.2). */
+    SendResult ping(ByteBuffer payload);
+
+    /** Starts the close handshake with 1000 (normal closure). */
+    default void close() {
+        close(CloseStatus.NORMAL);
+    }
+
+    /** Starts the close handshake with {@code code} and {@code reason} (trimmed to 123 UTF-8 bytes). */
+    default void close(int code, String reason) {
+        close(new CloseStatus(code, reason));
+    }
+
+    /**
+     * Starts the close handshake (RFC 6455 §7.1.2): queues a close frame after what is already queued, refuses
+     * further sends, and closes TCP when the peer answers or the close timeout passes. Idempotent.
+     */
+    void close(CloseStatus status);
+
+    /** True until the close handshake starts or the connection drops. */
+    boolean isOpen();
+
+    /** Outbound bytes queued and not yet written to the socket. */
+    long queuedBytes();
+
+    /**
+     * Sends {@code message} to this connection's actor; the handler receives it in
+     * {@link WebSocketHandler#onInfo}, in the same mailbox as (and ordered with) the connection's frames
+     * (ACTOR-02). Returns false when the connection's actor has ended.
+     */
+    boolean tell(Object message);
+
+    /**
+     * The connection's actor, for {@code watch}/{@code link} from other actors: it ends when the connection ends,
+     * and watchers hear why (ACTOR-06).
+     */
+    ActorRef<?> actor();
+
+    /**
+     * Completes with the final status once the connection has ended (socket closed), whatever the cause; a
+     * stage obtained after the end is already complete. Callbacks run on the thread that completes it (an event
+     * loop), so they must be short — the place for clean-up such as leaving rooms.
+     */
+    java.util.concurrent.CompletionStage<CloseStatus> closeFuture();
+
+    /** The state the handler attached when it accepted the connection, or null. */
+    <T> T state();
+
+    /** Free-form attributes for handler code; a concurrent map. */
+    Map<String, Object> attributes();
+}

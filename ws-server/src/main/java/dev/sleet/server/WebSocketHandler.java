@@ -1,0 +1,43 @@
+package dev.sleet.server;
+
+import dev.sleet.frame.CloseStatus;
+import dev.sleet.handshake.UpgradeRequest;
+
+/**
+ * Application callbacks for one kind of connection (SERVE-03). Every callback for a given connection runs in
+ * that connection's actor: one at a time, in order, never on an event loop (ACTOR-01, ACTOR-07). An exception
+ * thrown from a callback closes that connection alone with 1011 and {@link #onClose} still runs (ACTOR-05).
+ */
+public interface WebSocketHandler {
+
+    /**
+     * Decides whether to accept an upgrade request, before the 101 response is written (LIFE-01, LIFE-02). The
+     * default accepts. The request shows path, query, headers, addresses and the requested subprotocols.
+     */
+    default ConnectDecision onConnect(UpgradeRequest request) throws Exception {
+        return ConnectDecision.accept();
+    }
+
+    /** The connection is open: the 101 is queued and messages may be sent. */
+    default void onOpen(Connection connection) throws Exception {
+    }
+
+    /** A complete text or binary message arrived (LIFE-03). */
+    void onMessage(Connection connection, Message message) throws Exception;
+
+    /**
+     * A message sent to the connection's actor with {@link Connection#tell(Object)} arrived; it is ordered with the
+     * connection's frames but never confused with them (ACTOR-02).
+     */
+    default void onInfo(Connection connection, Object message) throws Exception {
+    }
+
+    /**
+     * The connection ended (LIFE-04). Runs exactly once for every connection whose {@link #onOpen} ran, whatever
+     * the cause: a close handshake (the code that started it), a protocol error (1002, 1007, 1009…), a handler
+     * crash (1011), a heartbeat timeout, a slow consumer (1008), server shutdown (1001) or a dropped TCP
+     * connection (1006).
+     */
+    default void onClose(Connection connection, CloseStatus status) throws Exception {
+    }
+}

@@ -1,0 +1,153 @@
+package dev.sleet.server.internal;
+
+import dev.sleet.actor.Actor;
+import dev.sleet.actor.ActorContext;
+import dev.sleet.actor.ExitReason;
+import dev.sleet.actor.SpawnOptions;
+import dev.sleet.frame.CloseCodes;
+import dev.sleet.frame.CloseStatus;
+import dev.sleet.handshake.HttpResponse;
+import dev.sleet.server.ConnectDecision;
+import dev.sleet.server.Message;
+import dev.sleet.server.WebSocketHandler;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The actor behind one connection (ACTOR-01): it runs every handler callback for that connection, one at a time,
+ * in mailbox order. A callback that throws crashes this actor alone; {@link #onStop} then closes the connection
+ * with 1011 and still runs {@code onClose} (ACTOR-05). Whatever ends the actor, watchers and linked actors hear
+ * of it through the actor runtime (ACTOR-06).
+ */
+final class ConnectionActor implements Actor<ConnectionEvent> {
+    private static final System.Logger LOG = System.getLogger(ConnectionActor.class.getName());
+
+    private final WsConnection connection;
+    private final ServerCore server;
+    private final WebSocketHandler handler;
+    private boolean opened;
+    private boolean closeReported;
+
+    ConnectionActor(WsConnection connection, ServerCore server) {
+        this.connection = connection;
+        this.server = server;
+        this.handler = server.config.handler();
+    }
+
+    static SpawnOptions options(ServerConfig config, long id) {
+        SpawnOptions options = SpawnOptions.defaults();
+        return config.blockingHandlers() ? options.virtualThreads() : options;
+    }
+
+    @Override
+    public void onMessage(ActorContext<ConnectionEvent> ctx, ConnectionEvent event) throws Exception {
+        switch (event) {
+            case ConnectionEvent.TextIn t -> {
+                try {
+                    handler.onMessage(connection,
+                            new Message.Text(new String(t.utf8(), StandardCharsets.UTF_8), t.utf8().length));
+                } finally {
+                    connection.inboundHandled(t.utf8().length);
+                }
+            }
+            case ConnectionEvent.BinaryIn b -> {
+                try {
+                    handler.onMessage(connection, new Message.Binary(ByteBuffer.wrap(b.data()).asReadOnlyBuffer()));
+                } finally {
+                    connection.inboundHandled(b.data().length);
+                }
+            }
+            case ConnectionEvent.Info i -> handler.onInfo(connection, i.message());
+            case ConnectionEvent.Closing c -> connection.sendClosingFrame(c.status(), c.echo());
+            case ConnectionEvent.Ended e -> {
+                reportClose(e.status());
+                ctx.stop();
+            }
+            case ConnectionEvent.Upgrade u -> decide(ctx, u);
+            case ConnectionEvent.PlainRequest p -> answer(ctx, p);
+        }
+    }
+
+    private void decide(ActorContext<ConnectionEvent> ctx, ConnectionEvent.Upgrade u) throws Exception {
+        ConnectDecision decision;
+        try {
+            decision = handler.onConnect(u.request());
+        } catch (Exception | Error e) {
+            server.metrics.handlerCrashes.increment();
+            LOG.log(System.Logger.Level.WARNING, "onConnect failed for " + connection + "; answering 500", e);
+            connection.rejectUpgrade(500, "the server failed to handle the upgrade");
+            ctx.stop();
+            return;
+        }
+        if (decision == null) {
+            decision = ConnectDecision.accept();
+        }
+        switch (decision) {
+            case ConnectDecision.Reject r -> {
+                connection.rejectUpgrade(r.status(), r.reason());
+                ctx.stop();
+            }
+            case ConnectDecision.Accept a -> {
+                String sub = a.subprotocol() != null ? a.subprotocol() : u.result().subprotocol().orElse(null);
+                if (a.subprotocol() != null && !u.request().requestedSubprotocols().contains(a.subprotocol())) {
+                    LOG.log(System.Logger.Level.WARNING, "handler chose subprotocol {0}, which the client did not"
+                            + " offer; answering 500", a.subprotocol());
+                    connection.rejectUpgrade(500, "the server chose a subprotocol the client did not offer");
+                    ctx.stop();
+                    return;
+                }
+                connection.acceptUpgrade(u.result(), sub, a.state());
+                opened = true;
+                handler.onOpen(connection);
+            }
+        }
+    }
+
+    private void answer(ActorContext<ConnectionEvent> ctx, ConnectionEvent.PlainRequest p) {
+        HttpResponse response;
+        try {
+            response = server.config.httpHandler().handle(p.request());
+            if (response == null) {
+                response = HttpResponse.text(404, "not found");
+            }
+        } catch (Exception | Error e) {
+            server.metrics.handlerCrashes.increment();
+            LOG.log(System.Logger.Level.WARNING, "HTTP handler failed for " + connection, e);
+            response = HttpResponse.text(500, "the server failed to handle the request");
+        }
+        connection.respond(response);
+        ctx.stop();
+    }
+
+    private void reportClose(CloseStatus status) {
+        if (closeReported || !opened) {
+            return;
+        }
+        closeReported = true;
+        try {
+            handler.onClose(connection, status);
+        } catch (Exception | Error e) {
+            server.metrics.handlerCrashes.increment();
+            LOG.log(System.Logger.Level.WARNING, "onClose failed for " + connection, e);
+        }
+    }
+
+    @Override
+    public void onStop(ActorContext<ConnectionEvent> ctx, ExitReason reason) {
+        try {
+            if (reason instanceof ExitReason.Crashed crashed) {
+                server.metrics.handlerCrashes.increment();
+                LOG.log(System.Logger.Level.WARNING, "handler failed for " + connection + "; closing with 1011",
+                        crashed.cause());
+                connection.crashed();
+                reportClose(new CloseStatus(CloseCodes.INTERNAL_ERROR, "internal error"));
+            } else if (opened && !closeReported) {
+                // Stopped from outside (system shutdown, a linked exit): end the connection too.
+                connection.goingAway();
+                reportClose(connection.isOpen() ? CloseStatus.GOING_AWAY : connection.finalStatus());
+            }
+        } finally {
+            server.liveActors.decrementAndGet();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.sleet.server.internal;
+
+import dev.sleet.frame.CloseStatus;
+import dev.sleet.handshake.HandshakeResult;
+import dev.sleet.handshake.UpgradeRequest;
+
+/**
+ * What a connection's actor receives (ACTOR-02): protocol events from the event loop and user messages sent with
+ * {@code Connection.tell}, as distinct types in one ordered mailbox.
+ */
+sealed interface ConnectionEvent {
+
+    /** A valid upgrade request awaits the handler's decision. */
+    record Upgrade(UpgradeRequest request, HandshakeResult result) implements ConnectionEvent {
+    }
+
+    /** A plain HTTP request for the plain-HTTP handler. */
+    record PlainRequest(UpgradeRequest request) implements ConnectionEvent {
+    }
+
+    /** A complete text message: validated UTF-8, decoded to a string in the actor, off the event loop. */
+    record TextIn(byte[] utf8) implements ConnectionEvent {
+    }
+
+    /** A complete binary message; the actor owns the array. */
+    record BinaryIn(byte[] data) implements ConnectionEvent {
+    }
+
+    /** A user message from {@code Connection.tell}. */
+    record Info(Object message) implements ConnectionEvent {
+    }
+
+    /**
+     * The connection is closing because the peer sent a close ({@code echo}) or broke the protocol; handled after
+     * the messages that came before it, so their replies precede the close frame.
+     */
+    record Closing(CloseStatus status, boolean echo) implements ConnectionEvent {
+    }
+
+    /** The connection is gone; {@code status} is what {@code onClose} reports. */
+    record Ended(CloseStatus status) implements ConnectionEvent {
+    }
+}

@@ -1,0 +1,268 @@
+package dev.sleet.server.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Iterator;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jctools.queues.MessagePassingQueue;
+import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+
+/**
+ * One I/O thread with its selector (ACTOR-07): it owns the sockets registered with it, reads into one buffer
+ * shared by all of them, writes queued frames, and runs short tasks handed to it by other threads. It never
+ * runs user code.
+ *
+ * <p>Cross-thread hand-offs (tasks and flush requests) go through MPSC queues; the selector is woken only when
+ * the loop has announced that it is about to block, and only by the first producer that sees this, so a burst
+ * of sends to one loop costs one {@code wakeup()}.
+ */
+public final class EventLoop implements Runnable {
+    /** Size of the loop's read buffer: one read hands up to this many bytes to the parser. */
+    static final int READ_BUFFER_SIZE = 64 * 1024;
+    /** Size of the loop's write staging buffer: one gathering copy per flush, one syscall. */
+    static final int WRITE_BUFFER_SIZE = 256 * 1024;
+
+    private static final int AWAKE = 0;
+    private static final int SELECTING = 1;
+    private static final VarHandle WAKE_STATE;
+
+    static {
+        try {
+            WAKE_STATE = MethodHandles.lookup().findVarHandle(EventLoop.class, "wakeState", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String name;
+    private final Selector selector;
+    private final Thread thread;
+    private final MessagePassingQueue<Runnable> tasks = new MpscUnboundedXaddArrayQueue<>(1024);
+    private final MessagePassingQueue<Flushable> flushes = new MpscUnboundedXaddArrayQueue<>(1024);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final System.Logger log = System.getLogger(EventLoop.class.getName());
+
+    /** Shared by every connection of this loop; only this loop's thread touches it. */
+    final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    /** Staging for writes; only this loop's thread touches it. */
+    final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_SIZE);
+    /** Ciphertext scratch for TLS connections of this loop; allocated on first use, loop thread only. */
+    ByteBuffer tlsNetIn;
+    ByteBuffer tlsNetOut;
+
+    @SuppressWarnings("unused") // accessed through WAKE_STATE
+    private volatile int wakeState = AWAKE;
+    private volatile boolean running = true;
+    /** Loop time, read once per iteration (nanoTime), for cheap "last read" stamps. */
+    private long now = System.nanoTime();
+
+    /** Something the loop can be asked to flush from another thread. */
+    public interface Flushable {
+        /** Runs on the loop: writes what is queued. */
+        void flush();
+    }
+
+    /** Per-key callbacks, run on the loop thread. */
+    public interface Handler {
+        /** The key is ready for the operations in {@code readyOps}. */
+        void ready(SelectionKey key, int readyOps);
+    }
+
+    public EventLoop(String name, ThreadFactoryWithName threads) {
+        this.name = name;
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector for " + name, e);
+        }
+        this.thread = threads.newThread(name, this);
+    }
+
+    /** Creates threads for loops; lets the server name and daemonize them. */
+    @FunctionalInterface
+    public interface ThreadFactoryWithName {
+        Thread newThread(String name, Runnable body);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** True when called from this loop's thread. */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** The loop's clock, refreshed once per iteration; only meaningful on the loop thread. */
+    long now() {
+        return now;
+    }
+
+    /** Runs {@code task} on the loop: at once if already there, otherwise soon. */
+    public void execute(Runnable task) {
+        if (inLoop()) {
+            task.run();
+        } else {
+            tasks.offer(task);
+            wakeup();
+        }
+    }
+
+    /** Queues {@code task} for the loop even when called from it (runs after the current event). */
+    public void executeLater(Runnable task) {
+        tasks.offer(task);
+        if (!inLoop()) {
+            wakeup();
+        }
+    }
+
+    /** Asks the loop to call {@link Flushable#flush()}; callers coalesce so each flushable is queued once. */
+    public void requestFlush(Flushable target) {
+        flushes.offer(target);
+        if (!inLoop()) {
+            wakeup();
+        }
+    }
+
+    /** Registers {@code channel} with this loop's selector; must run on the loop. */
+    public SelectionKey register(SelectableChannel channel, int ops, Handler handler) throws IOException {
+        assert inLoop();
+        return channel.register(selector, ops, handler);
+    }
+
+    private void wakeup() {
+        // Only the producer that flips SELECTING -> AWAKE pays for the wakeup syscall.
+        if ((int) WAKE_STATE.getVolatile(this) == SELECTING && WAKE_STATE.compareAndSet(this, SELECTING, AWAKE)) {
+            selector.wakeup();
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                WAKE_STATE.setVolatile(this, SELECTING);
+                // The volatile write above orders before these reads: a producer either sees SELECTING (and wakes
+                // us) or we see its item here.
+                if (tasks.isEmpty() && flushes.isEmpty()) {
+                    selector.select(1000);
+                } else {
+                    selector.selectNow();
+                }
+                WAKE_STATE.setVolatile(this, AWAKE);
+                now = System.nanoTime();
+                processKeys();
+                runTasks();
+                runFlushes();
+            }
+        } catch (ClosedSelectorException ignored) {
+            // stopping
+        } catch (Throwable t) {
+            log.log(System.Logger.Level.ERROR, name + " stopped by an unexpected error", t);
+        } finally {
+            closeAll();
+            stopped.countDown();
+        }
+    }
+
+    private void processKeys() {
+        var keys = selector.selectedKeys();
+        if (keys.isEmpty()) {
+            return;
+        }
+        Iterator<SelectionKey> it = keys.iterator();
+        while (it.hasNext()) {
+            SelectionKey key = it.next();
+            it.remove();
+            if (!key.isValid()) {
+                continue;
+            }
+            Handler handler = (Handler) key.attachment();
+            try {
+                handler.ready(key, key.readyOps());
+            } catch (Throwable t) {
+                // A handler must deal with its own failures; this is the last line that keeps the loop alive.
+                log.log(System.Logger.Level.ERROR, name + ": unhandled error from " + handler, t);
+                key.cancel();
+            }
+        }
+    }
+
+    private void runTasks() {
+        tasks.drain(task -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                log.log(System.Logger.Level.ERROR, name + ": task failed", t);
+            }
+        }, 4096);
+    }
+
+    private void runFlushes() {
+        flushes.drain(target -> {
+            try {
+                target.flush();
+            } catch (Throwable t) {
+                log.log(System.Logger.Level.ERROR, name + ": flush failed", t);
+            }
+        }, 65536);
+    }
+
+    /** Stops the loop; registered channels are closed. Waits up to {@code timeoutMillis}. */
+    public boolean stop(long timeoutMillis) throws InterruptedException {
+        running = false;
+        selector.wakeup();
+        if (inLoop()) {
+            return false;
+        }
+        return stopped.await(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void closeAll() {
+        runTasks();
+        for (SelectionKey key : selector.keys()) {
+            try {
+                key.channel().close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // nothing left to do
+        }
+    }
+
+    /** Calls {@code action} with each registered key's handler; must run on the loop. */
+    void forEachHandler(java.util.function.Consumer<Handler> action) {
+        assert inLoop();
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid() && key.attachment() instanceof Handler h) {
+                action.accept(h);
+            }
+        }
+    }
+
+    /** Number of channels registered with this loop (for tests and metrics). */
+    public int registeredCount() {
+        return selector.keys().size();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

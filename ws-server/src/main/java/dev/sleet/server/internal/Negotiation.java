@@ -1,0 +1,34 @@
+package dev.sleet.server.internal;
+
+import dev.sleet.handshake.ExtensionProviders;
+import dev.sleet.handshake.HandshakeConfig;
+import dev.sleet.handshake.HandshakeNegotiator;
+import dev.sleet.handshake.OriginPolicy;
+import dev.sleet.handshake.spi.ExtensionProvider;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds the handshake negotiator from the server's settings. */
+final class Negotiation {
+    private Negotiation() {
+    }
+
+    static HandshakeNegotiator negotiator(ServerConfig config) {
+        List<ExtensionProvider> extensions = new ArrayList<>();
+        for (String name : config.extensions()) {
+            ExtensionProvider p = ExtensionProviders.named(name); // fails with the names found
+            if (!p.isAvailable()) {
+                throw new IllegalStateException("extension " + name + " is installed but not available");
+            }
+            extensions.add(p);
+        }
+        OriginPolicy origins = config.allowedOrigins().isEmpty()
+                ? OriginPolicy.allowAll()
+                : OriginPolicy.allowOnly(config.allowedOrigins());
+        return new HandshakeNegotiator(HandshakeConfig.builder()
+                .subprotocols(config.subprotocols())
+                .originPolicy(origins)
+                .extensions(extensions)
+                .build());
+    }
+}

@@ -1,0 +1,22 @@
+/**
+ * The Sleet WebSocket server: {@code WebSocketServer.builder()...start()}, handlers that run in one actor per
+ * connection, and the transport SPI through which TLS engines plug in.
+ */
+module dev.sleet.server {
+    requires transitive dev.sleet.frame;
+    requires transitive dev.sleet.handshake;
+    requires transitive dev.sleet.actor;
+    requires org.jctools.core;
+    requires jdk.unsupported; // JCTools reaches sun.misc.Unsafe
+
+    // API
+    exports dev.sleet.server;
+    // SPI
+    exports dev.sleet.server.spi;
+
+    // Services
+    uses dev.sleet.server.spi.TransportProvider;
+    provides dev.sleet.server.spi.TransportProvider with
+            dev.sleet.server.internal.NioTransportProvider,
+            dev.sleet.server.internal.JdkTlsTransportProvider;
+}
