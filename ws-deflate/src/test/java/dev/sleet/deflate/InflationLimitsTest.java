@@ -25,31 +25,55 @@ class InflationLimitsTest {
         return new PerMessageDeflate().agree(ExtensionOffer.parseHeader(offer));
     }
 
-    /** Deflates {@code total} zero bytes at level 9 with a sync flush, tail stripped: a few KiB per hundred MiB. */
-    static byte[] bomb(long total) {
+    /**
+     * A compressed payload of {@code mib} MiB of zeros, built cheaply: zlib compresses the first MiB and then a second
+     * one with a full window of zeros behind it; each ends on a byte boundary with a sync flush, and the second
+     * decodes to a MiB of zeros wherever it follows zeros, so it is simply repeated. Tail stripped (RFC 7692 §7.2.1).
+     */
+    static byte[] bomb(int mib) {
         Deflater d = new Deflater(9, true);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] zeros = new byte[1 << 20];
-        byte[] buf = new byte[64 * 1024];
-        for (long left = total; left > 0; left -= zeros.length) {
-            d.setInput(zeros, 0, (int) Math.min(zeros.length, left));
-            while (!d.needsInput()) {
-                out.write(buf, 0, d.deflate(buf, 0, buf.length, Deflater.NO_FLUSH));
-            }
+        byte[] first = flush(d, zeros);
+        byte[] next = flush(d, zeros);
+        d.end();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(first.length + next.length * (mib - 1));
+        out.writeBytes(first);
+        for (int i = 1; i < mib; i++) {
+            out.writeBytes(next);
         }
+        byte[] all = out.toByteArray();
+        return java.util.Arrays.copyOf(all, all.length - 4);
+    }
+
+    private static byte[] flush(Deflater d, byte[] input) {
+        d.setInput(input);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[64 * 1024];
         int n;
         do {
             n = d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);
             out.write(buf, 0, n);
         } while (n == buf.length);
-        d.end();
-        byte[] all = out.toByteArray();
-        return java.util.Arrays.copyOf(all, all.length - 4);
+        return out.toByteArray();
+    }
+
+    @Test
+    void bombIsWhatItClaims() {
+        byte[] bomb = bomb(4);
+        try (ClientDeflate client = new ClientDeflate()) {
+            byte[] plain = client.decompress(bomb);
+            assertEquals(4 << 20, plain.length);
+            for (byte b : plain) {
+                if (b != 0) {
+                    throw new AssertionError("not zeros");
+                }
+            }
+        }
     }
 
     @Test
     void bombStopsAtTheLimitPlusOneBuffer() {
-        byte[] bomb = bomb(1L << 30); // 1 GiB of zeros
+        byte[] bomb = bomb(1024); // 1 GiB of zeros
         assertTrue(bomb.length < 1_100_000, "the bomb is small on the wire: " + bomb.length);
         long before = PerMessageDeflate.metrics().bytesInflated();
         try (ServerCodec codec = new ServerCodec(agreement("permessage-deflate"), LIMIT)) {
@@ -64,7 +88,7 @@ class InflationLimitsTest {
 
     @Test
     void bombSpreadOverFragmentsStopsToo() {
-        byte[] bomb = bomb(64L << 20);
+        byte[] bomb = bomb(64);
         long before = PerMessageDeflate.metrics().bytesInflated();
         try (ServerCodec codec = new ServerCodec(agreement("permessage-deflate"), 1 << 20)) {
             int piece = 100;
