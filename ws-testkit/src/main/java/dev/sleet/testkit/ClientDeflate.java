@@ -19,6 +19,7 @@ public final class ClientDeflate implements AutoCloseable {
     private final Inflater inflater = new Inflater(true);
     private final boolean clientNoContextTakeover;
     private final boolean serverNoContextTakeover;
+    private final int windowBits;
 
     /**
      * @param clientNoContextTakeover reset the compressor after each message (the client's own context)
@@ -29,9 +30,21 @@ public final class ClientDeflate implements AutoCloseable {
     }
 
     public ClientDeflate(int level, boolean clientNoContextTakeover, boolean serverNoContextTakeover) {
+        this(level, clientNoContextTakeover, serverNoContextTakeover, 15);
+    }
+
+    /**
+     * A client that honours {@code client_max_window_bits} = {@code windowBits}: below 15 it feeds zlib pieces of at
+     * most 2^windowBits bytes, each closed with a full flush, after which nothing refers back across the flush.
+     */
+    public ClientDeflate(int level, boolean clientNoContextTakeover, boolean serverNoContextTakeover, int windowBits) {
+        if (windowBits < 8 || windowBits > 15) {
+            throw new IllegalArgumentException("window bits 8-15: " + windowBits);
+        }
         this.deflater = new Deflater(level, true);
         this.clientNoContextTakeover = clientNoContextTakeover;
         this.serverNoContextTakeover = serverNoContextTakeover;
+        this.windowBits = windowBits;
     }
 
     /** Context takeover both ways. */
@@ -41,16 +54,23 @@ public final class ClientDeflate implements AutoCloseable {
 
     /** The payload of a compressed message (to send with RSV1) for {@code message}. */
     public byte[] compress(byte[] message) {
-        deflater.setInput(message);
         ByteArrayOutputStream out = new ByteArrayOutputStream(message.length / 2 + 16);
         byte[] buf = new byte[8192];
-        while (true) {
-            int n = deflater.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);
-            out.write(buf, 0, n);
-            if (n < buf.length) {
-                break;
+        int piece = windowBits == 15 ? Math.max(1, message.length) : 1 << windowBits;
+        int flush = windowBits == 15 ? Deflater.SYNC_FLUSH : Deflater.FULL_FLUSH;
+        int at = 0;
+        do {
+            int len = Math.min(piece, message.length - at);
+            deflater.setInput(message, at, len);
+            at += len;
+            while (true) {
+                int n = deflater.deflate(buf, 0, buf.length, flush);
+                out.write(buf, 0, n);
+                if (n < buf.length) {
+                    break;
+                }
             }
-        }
+        } while (at < message.length);
         byte[] all = out.toByteArray();
         if (all.length < 4 || !Arrays.equals(all, all.length - 4, all.length, TAIL, 0, 4)) {
             throw new IllegalStateException("a sync flush must end with 00 00 ff ff");

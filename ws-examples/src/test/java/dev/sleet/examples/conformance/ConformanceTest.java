@@ -24,16 +24,19 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ConformanceTest {
     static WebSocketServer server;
+    static WebSocketServer deflateServer;
     static final List<String[]> results = new ArrayList<>();
 
     @BeforeAll
     static void start() throws IOException {
         server = EchoServer.builder("127.0.0.1", 0, null, null).start();
+        deflateServer = EchoServer.builder("127.0.0.1", 0, null, null).extension("permessage-deflate").start();
     }
 
     @AfterAll
     static void stop() throws IOException {
         server.close();
+        deflateServer.close();
         String report = System.getProperty("sleet.conformance.report");
         if (report != null && !report.isBlank()) {
             Files.writeString(Path.of(report), render("plain TCP (nio)", results));
@@ -46,6 +49,27 @@ class ConformanceTest {
             long t0 = System.nanoTime();
             String outcome = "PASS";
             try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
+                c.script().run(ws);
+            } catch (Throwable t) {
+                outcome = "FAIL: " + t.getMessage();
+                throw t;
+            } finally {
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                synchronized (results) {
+                    results.add(new String[] {c.id(), c.section(), c.description(), outcome, Long.toString(ms)});
+                }
+            }
+        }));
+    }
+
+    /** Groups 12 and 13: permessage-deflate (RFC 7692) against the echo example with {@code --deflate}. */
+    @TestFactory
+    Stream<DynamicTest> autobahnStyleDeflateCases() {
+        return DeflateConformance.all().stream().map(c -> DynamicTest.dynamicTest(c.id() + " " + c.description(), () -> {
+            long t0 = System.nanoTime();
+            String outcome = "PASS";
+            try (RawWebSocket ws = RawWebSocket.connect(deflateServer.port(), "/",
+                    "Sec-WebSocket-Extensions: " + c.offer() + "\r\n")) {
                 c.script().run(ws);
             } catch (Throwable t) {
                 outcome = "FAIL: " + t.getMessage();
@@ -72,12 +96,13 @@ class ConformanceTest {
                 .append(transport).append("). Each case opens a raw connection, sends exactly the bytes RFC 6455 ")
                 .append("talks about, and checks the server's answer. Case numbers follow the Autobahn|Testsuite ")
                 .append("groups with the same intent (1 framing, 2 ping/pong, 3 reserved bits, 4 opcodes, ")
-                .append("5 fragmentation, 6 UTF-8, 7 close handling, 9 large messages); the cases are Sleet's own.\n\n");
+                .append("5 fragmentation, 6 UTF-8, 7 close handling, 9 large messages, 12 and 13 permessage-deflate payloads ")
+                .append("and parameters, run against the echo example with `--deflate`); the cases are Sleet's own.\n\n");
         sb.append("**").append(rows.size() - failed).append(" of ").append(rows.size()).append(" cases pass.**\n\n");
         sb.append("| group | passed | failed |\n|---|---|---|\n");
         groups.forEach((g, n) -> sb.append("| ").append(g).append(" | ").append(n[0]).append(" | ").append(n[1])
                 .append(" |\n"));
-        sb.append("\n| case | RFC 6455 | expectation | result | ms |\n|---|---|---|---|---|\n");
+        sb.append("\n| case | section (RFC 6455 unless named) | expectation | result | ms |\n|---|---|---|---|---|\n");
         rows.stream().sorted((a, b) -> compareIds(a[0], b[0])).forEach(r -> sb.append("| ").append(r[0]).append(" | ")
                 .append(r[1]).append(" | ").append(r[2].replace("|", "\\|")).append(" | ")
                 .append(r[3].replace("|", "\\|")).append(" | ").append(r[4]).append(" |\n"));
