@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * A real client that speaks permessage-deflate: Node's {@code ws} 8 with {@code perMessageDeflate} (threshold 0, so it
  * compresses every message), against the echo example with deflate on. Each RFC 7692 §7.1 parameter combination is
  * offered; text and binary, small and 16 MiB, must come back intact, and the server must really have inflated and
- * deflated messages. {@code ws} is looked up in {@code $SLEET_NODE_MODULES} or {@code ~/.cache/sleet/node} (where
+ * deflated messages. {@code ws} is looked up in {@code $SLEET_NODE_MODULES} or the launcher's cache ({@code ~/.cache/sleet/node}, where
  * {@code .ci/run} installs it) and installed there with npm when missing; without node or npm the test skips, loudly.
  */
 class DeflateNodeWsClientTest {
@@ -77,9 +77,19 @@ class DeflateNodeWsClientTest {
             })();
             """;
 
+    /** Where {@code .ci/run} installs ws: {@code $SLEET_CACHE_DIR/node}, else {@code ${XDG_CACHE_HOME:-~/.cache}/sleet/node}. */
     static Path home() {
         String env = System.getenv("SLEET_NODE_MODULES");
-        return env != null ? Path.of(env).getParent() : Path.of(System.getProperty("user.home"), ".cache", "sleet", "node");
+        if (env != null) {
+            return Path.of(env).getParent();
+        }
+        String cache = System.getenv("SLEET_CACHE_DIR");
+        if (cache != null && !cache.isEmpty()) {
+            return Path.of(cache, "node");
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("sleet").resolve("node");
     }
 
     static boolean has(String tool) {
