@@ -185,6 +185,7 @@ class ActorSystemShutdownTest {
     void shutdownFromInsideAnActorIsRefusedButTheAsyncFormWorks() throws Exception {
         ActorSystem system = ActorSystem.builder().name("inside").workers(1).build();
         CompletableFuture<Object> outcome = new CompletableFuture<>();
+        CompletableFuture<Object> async = new CompletableFuture<>();
         ActorRef<String> actor = system.spawn((ctx, m) -> {
             try {
                 ctx.system().shutdown(Duration.ofSeconds(1));
@@ -193,15 +194,12 @@ class ActorSystemShutdownTest {
                 outcome.complete(e);
             }
             ctx.system().shutdownAsync(Duration.ofSeconds(5))
-                    .whenComplete((r, t) -> outcome.obtrudeValue(r != null ? r : t));
+                    .whenComplete((r, t) -> async.complete(r != null ? r : t));
         });
         actor.tell("go");
         Object first = outcome.get(5, TimeUnit.SECONDS);
         assertTrue(first instanceof IllegalStateException, String.valueOf(first));
-        for (int i = 0; i < 500 && !(outcome.get() instanceof ShutdownResult); i++) {
-            Thread.sleep(10);
-        }
-        ShutdownResult r = (ShutdownResult) outcome.get();
+        ShutdownResult r = (ShutdownResult) async.get(10, TimeUnit.SECONDS);
         assertTrue(r.clean(), r.toString());
         assertFalse(system.isRunning());
     }
