@@ -6,10 +6,14 @@
 module dev.sleet.rooms.redis {
     requires transitive dev.sleet.rooms;
     requires lettuce.core;
-    // Lettuce is an automatic module and declares nothing; Netty 4.2 ships real module descriptors, which the
-    // module system resolves only when someone requires them. io.netty.handler brings the rest of what Lettuce
-    // uses (buffer, codec, common, resolver, transport). Without it, java -m fails at the first connection.
+    // Lettuce is an automatic module: it declares no dependencies, so under java -m nothing it needs is resolved
+    // unless named here (surefire hides this; ChatRedisTwoProcessesTest and .ci/run start a real java -m).
+    // Netty 4.2 has real descriptors: io.netty.handler brings buffer, codec, common, resolver and transport.
     requires io.netty.handler;
+    requires io.netty.resolver.dns; // Lettuce's default client resources build a DNS resolver
+    requires reactor.core;        // automatic too (Lettuce's RedisURI already touches Mono)
+    requires org.reactivestreams; // what reactor.core needs, also automatic
+    requires org.slf4j;           // Lettuce logs through SLF4J directly; the application picks a binding
 
     // API
     exports dev.sleet.rooms.redis;

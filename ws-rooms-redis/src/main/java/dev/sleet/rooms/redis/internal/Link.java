@@ -505,9 +505,10 @@ public final class Link {
             if (everConnected) {
                 reconnects.increment();
                 outageMillis.add(ms);
-                LOG.log(Level.INFO, "Redis backplane {0}: reconnected to {1} after {2} ms; {3} broadcast(s) to "
+                long lostMeanwhile = lost() - lostAtOutageStart;
+                LOG.log(lostMeanwhile > 0 ? Level.WARNING : Level.INFO, "Redis backplane {0}: reconnected to {1} after {2} ms; {3} broadcast(s) to "
                         + "other nodes were lost meanwhile; resubscribed to {4} room(s), presence rewritten",
-                        names.node(), settings.endpoint(), Long.toString(ms), Long.toString(lost() - lostAtOutageStart),
+                        names.node(), settings.endpoint(), Long.toString(ms), Long.toString(lostMeanwhile),
                         Integer.toString(subscribed.size()));
             } else {
                 everConnected = true;
