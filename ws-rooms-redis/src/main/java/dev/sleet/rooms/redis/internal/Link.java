@@ -74,6 +74,7 @@ public final class Link {
     private final Names names;
     private final byte[] nodeBytes;
     private final RedisURI redisUri;
+    private final RedisURI subscriberUri;
     private final ClientResources resources;
     private final RedisClient client;
     private final Thread worker;
@@ -85,6 +86,7 @@ public final class Link {
     private final ConcurrentHashMap<String, ConcurrentHashMap<Long, Map<String, String>>> localPresence =
             new ConcurrentHashMap<>();
     private final AtomicBoolean signalled = new AtomicBoolean();
+    private final AtomicBoolean idCollisionWarned = new AtomicBoolean();
     private volatile Receiver receiver;
     private volatile boolean closing;
     private volatile boolean cleanClose;
@@ -187,8 +189,11 @@ public final class Link {
         this.names = new Names(settings.prefix(), settings.nodeId());
         this.nodeBytes = names.nodeBytes();
         this.outbox = new ArrayBlockingQueue<>(settings.outboxCapacity());
-        this.redisUri = RedisURI.create(settings.clientUri());
-        redisUri.setTimeout(settings.commandTimeout());
+        RedisURI base = RedisURI.create(settings.clientUri());
+        base.setTimeout(settings.commandTimeout());
+        // Named connections: CLIENT LIST shows which node each belongs to and what it does.
+        this.redisUri = RedisURI.builder(base).withClientName("sleet-" + settings.nodeId() + "-cmd").build();
+        this.subscriberUri = RedisURI.builder(base).withClientName("sleet-" + settings.nodeId() + "-sub").build();
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         this.client = RedisClient.create(resources);
         ClientOptions.Builder options = ClientOptions.builder()
@@ -286,7 +291,16 @@ public final class Link {
             } else {
                 decodePresence(res, out);
             }
-            out.putAll(localPresence.getOrDefault(room, new ConcurrentHashMap<>())); // this node's truth
+            Map<Long, Map<String, String>> local = localPresence.getOrDefault(room, new ConcurrentHashMap<>());
+            for (Long id : local.keySet()) {
+                if (out.containsKey(id) && idCollisionWarned.compareAndSet(false, true)) {
+                    LOG.log(Level.WARNING, "Redis backplane {0}: connection id {1} is in use on another node too; "
+                            + "give every server its own WebSocketServer.Builder.nodeId (claimNodeNumber hands out "
+                            + "free ones), or broadcastExcept and presence mix connections up", names.node(),
+                            Long.toString(id));
+                }
+            }
+            out.putAll(local); // this node's truth
             return Collections.unmodifiableMap(out);
         });
     }
@@ -473,7 +487,7 @@ public final class Link {
             dropReason = null;
             c = client.connect(ByteArrayCodec.INSTANCE, redisUri);
             c.addListener(stateListener);
-            s = client.connectPubSub(ByteArrayCodec.INSTANCE, redisUri);
+            s = client.connectPubSub(ByteArrayCodec.INSTANCE, subscriberUri);
             s.addListener(listener);
             s.addListener(stateListener);
             c.setAutoFlushCommands(false);
