@@ -69,6 +69,7 @@ public final class Link {
     private static final int MAX_PUBLISHER_ROOMS = 100_000;
     private static final int SUBSCRIBE_CHUNK = 512;
     private static final long REMIND_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long MISS_LOG_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final Settings settings;
     private final Names names;
@@ -87,6 +88,8 @@ public final class Link {
             new ConcurrentHashMap<>();
     private final AtomicBoolean signalled = new AtomicBoolean();
     private final AtomicBoolean idCollisionWarned = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong lastMissLog =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - MISS_LOG_NANOS);
     private volatile Receiver receiver;
     private volatile boolean closing;
     private volatile boolean cleanClose;
@@ -384,15 +387,15 @@ public final class Link {
     // ---- Receiving -----------------------------------------------------------------------------------------
 
     private void onMessage(byte[] channel, byte[] body) {
+        if (Wire.isFrom(body, nodeBytes)) {
+            return; // our own broadcast coming back: Rooms already served the local members
+        }
         String[] why = new String[1];
         Wire.Decoded d = Wire.decode(body, why);
         if (d == null) {
             malformed.increment();
             LOG.log(Level.DEBUG, "ignored a message that is not a Sleet broadcast ({0})", why[0]);
             return;
-        }
-        if (d.origin().equals(names.node())) {
-            return; // our own broadcast coming back: Rooms already served the local members
         }
         String room = roomByChannel.get(Names.key(channel));
         if (room == null) {
@@ -405,8 +408,13 @@ public final class Link {
         }
         if (gap[0] > 0) {
             missed.add(gap[0]);
-            LOG.log(Level.WARNING, "node {0} missed {1} broadcast(s) from {2} in a room (Redis pub/sub keeps "
-                    + "nothing while a subscriber is away)", names.node(), Long.toString(gap[0]), d.origin());
+            long now = System.nanoTime();
+            long last = lastMissLog.get();
+            if (now - last >= MISS_LOG_NANOS && lastMissLog.compareAndSet(last, now)) { // one line per 5 s at most
+                LOG.log(Level.WARNING, "Redis backplane {0}: missed {1} broadcast(s) from {2} in a room ({3} in all "
+                        + "so far); Redis pub/sub keeps nothing while a subscriber is away", names.node(),
+                        Long.toString(gap[0]), d.origin(), Long.toString(missed.sum()));
+            }
         }
         received.increment();
         Receiver r = receiver;

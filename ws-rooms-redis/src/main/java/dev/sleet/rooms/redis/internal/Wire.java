@@ -41,6 +41,15 @@ public final class Wire {
         return out.array();
     }
 
+    /** True when {@code body} is a broadcast published by {@code origin} (checked without decoding it). */
+    public static boolean isFrom(byte[] body, byte[] origin) {
+        if (body == null || body.length < FIXED + origin.length || body[0] != MAGIC || body[1] != VERSION
+                || (body[3] & 0xFF) != origin.length) {
+            return false;
+        }
+        return java.util.Arrays.equals(body, 4, 4 + origin.length, origin, 0, origin.length);
+    }
+
     /** The body parsed, or null when it is not one of ours (then {@code why[0]} says what is wrong). */
     public static Decoded decode(byte[] body, String[] why) {
         if (body == null || body.length < FIXED + 1) {

@@ -2,8 +2,10 @@ package dev.sleet.rooms.redis.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sleet.rooms.spi.RemoteBroadcast;
 import java.nio.ByteBuffer;
@@ -60,6 +62,8 @@ class WireRandomBodiesTest {
             byte[] back = new byte[d.payload().remaining()];
             d.payload().duplicate().get(back);
             assertArrayEquals(payload, back, "seed " + seed);
+            assertTrue(Wire.isFrom(body, origin.toString().getBytes(StandardCharsets.US_ASCII)), "seed " + seed);
+            assertFalse(Wire.isFrom(body, (origin + "x").getBytes(StandardCharsets.US_ASCII)), "seed " + seed);
 
             int headerEnd = 4 + origin.length() + 24;
             int cut = r.nextInt(headerEnd);
