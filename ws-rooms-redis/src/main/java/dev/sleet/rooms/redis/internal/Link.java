@@ -528,8 +528,9 @@ public final class Link {
                 reconnects.increment();
                 outageMillis.add(ms);
                 long lostMeanwhile = lost() - lostAtOutageStart;
-                LOG.log(lostMeanwhile > 0 ? Level.WARNING : Level.INFO, "Redis backplane {0}: reconnected to {1} after {2} ms; {3} broadcast(s) to "
-                        + "other nodes were lost meanwhile; resubscribed to {4} room(s), presence rewritten",
+                LOG.log(lostMeanwhile > 0 ? Level.WARNING : Level.INFO, "Redis backplane {0}: reconnected to {1} "
+                        + "after {2} ms; {3} broadcast(s) to other nodes were lost meanwhile; resubscribed to {4} "
+                        + "room(s), presence rewritten",
                         names.node(), settings.endpoint(), Long.toString(ms), Long.toString(lostMeanwhile),
                         Integer.toString(subscribed.size()));
             } else {
