@@ -46,6 +46,25 @@ record Args(Map<String, String> values) {
         }
     }
 
+    boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    /** A whole number option within [min, max]. */
+    int number(String name, int min, int max) {
+        String v = values.get(name);
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a number from " + min + " to " + max
+                    + ", not '" + v + "'");
+        }
+    }
+
     String get(String name, String fallback) {
         return values.getOrDefault(name, fallback);
     }

@@ -4,6 +4,7 @@ import dev.sleet.handshake.HttpResponse;
 import dev.sleet.handshake.UpgradeRequest;
 import dev.sleet.rooms.PresenceListener;
 import dev.sleet.rooms.Rooms;
+import dev.sleet.rooms.redis.RedisBackplane;
 import dev.sleet.server.ConnectDecision;
 import dev.sleet.server.Connection;
 import dev.sleet.server.Message;
@@ -12,7 +13,9 @@ import dev.sleet.server.WebSocketServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,9 +29,15 @@ import java.util.regex.Pattern;
  * <p>Protocol: the page connects to {@code /chat?room=R&name=N}; it sends plain text messages; the server sends
  * JSON events: {@code {"type":"message","from":..,"text":..}}, {@code {"type":"members","room":..,"members":[..]}}
  * (on every join and leave) and {@code {"type":"welcome","name":..}}.
+ *
+ * <p>With {@code --redis URI} the server is one node of a cluster: rooms, messages and member lists span every
+ * node on the same Redis (and prefix). Each node needs its own connection-id prefix for the server
+ * ({@code WebSocketServer.Builder.nodeId}); {@code --node N} gives it, otherwise the node claims a free one from
+ * Redis. The backplane's node id is generated, and both are printed at start.
  */
 public final class ChatServer {
-    static final String USAGE = "usage: ./sleet chat [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--deflate] [--verbose]";
+    static final String USAGE = "usage: ./sleet chat [--port N] [--host H] [--tls-cert FILE --tls-key FILE]"
+            + " [--deflate] [--redis redis://[:password@]host:port[?prefix=P&presenceTtl=10s]] [--node N] [--verbose]";
     private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final int MAX_MESSAGE = 4096;
 
@@ -92,11 +101,17 @@ public final class ChatServer {
             announceMembers(room);
         }
 
+        /**
+         * Tells the room who is in it, cluster-wide with a backplane. Runs where membership changed (an actor, or
+         * an event loop when a connection ends), so it must not wait for Redis: the list is read asynchronously.
+         */
         private void announceMembers(String room) {
-            TreeSet<String> names = new TreeSet<>();
-            rooms.presence(room).values().forEach(info -> names.add(info.getOrDefault("name", "?")));
-            rooms.broadcast(room, "{\"type\":\"members\",\"room\":" + Json.str(room) + ",\"members\":"
-                    + Json.strings(names) + "}");
+            rooms.presenceAsync(room).thenAccept(presence -> {
+                TreeSet<String> names = new TreeSet<>();
+                presence.values().forEach(info -> names.add(info.getOrDefault("name", "?")));
+                rooms.broadcast(room, "{\"type\":\"members\",\"room\":" + Json.str(room) + ",\"members\":"
+                        + Json.strings(names) + "}");
+            });
         }
     }
 
@@ -147,12 +162,36 @@ public final class ChatServer {
             return;
         }
         Launch.configureLogging(args.flag("verbose"));
-        Rooms rooms = Rooms.create();
+        Rooms rooms;
+        int node = 0;
+        String redis = args.get("redis", null);
+        if (redis == null) {
+            rooms = Rooms.create();
+        } else {
+            RedisBackplane backplane;
+            try {
+                backplane = RedisBackplane.builder(URI.create(redis)).build();
+                node = args.has("node") ? args.number("node", 1, 65535)
+                        : backplane.claimNodeNumber(Duration.ofSeconds(10));
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                System.err.println("sleet chat: " + e.getMessage());
+                System.exit(2);
+                return;
+            }
+            rooms = Rooms.builder().backplane(backplane).build();
+            System.out.println("sleet chat node " + backplane.nodeId() + " (connection ids prefixed " + node
+                    + ") shares its rooms through " + redisEndpoint(URI.create(redis)));
+        }
         WebSocketServer.Builder b = builder(rooms, args.get("host", "0.0.0.0"), args.port(8080), args.path("tls-cert"),
-                args.path("tls-key"));
+                args.path("tls-key")).nodeId(node);
         if (args.flag("deflate")) {
             b.extension("permessage-deflate");
         }
-        Launch.serve(args.flag("deflate") ? "chat (permessage-deflate on)" : "chat", b.start(), true);
+        Launch.serve(args.flag("deflate") ? "chat (permessage-deflate on)" : "chat", b.start(), true, rooms);
+    }
+
+    /** The Redis address without credentials or options, for the start-up line. */
+    static String redisEndpoint(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
     }
 }

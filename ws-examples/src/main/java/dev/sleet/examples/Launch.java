@@ -17,10 +17,20 @@ final class Launch {
 
     /**
      * Prints the one line that says where the server listens (its page's address when {@code page}), then serves
-     * until SIGTERM/Ctrl-C.
+     * until SIGTERM/Ctrl-C; then stops the server and closes {@code afterServer} in order.
      */
-    static void serve(String what, WebSocketServer server, boolean page) throws InterruptedException {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.shutdown(Duration.ofSeconds(5)), "shutdown"));
+    static void serve(String what, WebSocketServer server, boolean page, AutoCloseable... afterServer)
+            throws InterruptedException {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.shutdown(Duration.ofSeconds(5));
+            for (AutoCloseable c : afterServer) { // e.g. the rooms' backplane, once every member has left
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    System.err.println("sleet " + what + ": closing " + c + " failed: " + e);
+                }
+            }
+        }, "shutdown"));
         boolean tls = !server.transport().equals("nio");
         String scheme = page ? (tls ? "https" : "http") : (tls ? "wss" : "ws");
         String host = server.address().getAddress().isAnyLocalAddress() ? "localhost"

@@ -16,6 +16,8 @@ import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Named groups of connections with broadcast (ROOM-01..06). Safe to use from any thread: handlers, other actors,
@@ -121,16 +123,35 @@ public final class Rooms implements AutoCloseable {
 
     /**
      * Members of {@code room} with the information they joined with, by connection id: across the cluster when
-     * the backplane tracks presence, else this node's.
+     * the backplane tracks presence, else this node's. With a remote store this waits for it (up to the
+     * backplane's command timeout); event loops and other code that must not wait use {@link #presenceAsync}.
      */
     public Map<Long, Map<String, String>> presence(String room) {
         Backplane b = registry.backplane();
         return b.tracksPresence() ? b.clusterPresence(room) : registry.presence(room);
     }
 
-    /** Member count of {@code room} across the cluster (this node's count without a backplane). */
+    /**
+     * {@link #presence(String)} without blocking: with a backplane that keeps presence in a remote store (Redis),
+     * the stage completes when the answer arrives. Completes on a backplane thread; keep the callback short.
+     */
+    public CompletionStage<Map<Long, Map<String, String>>> presenceAsync(String room) {
+        Backplane b = registry.backplane();
+        return b.tracksPresence() ? b.clusterPresenceAsync(room)
+                : CompletableFuture.completedFuture(registry.presence(room));
+    }
+
+    /**
+     * Member count of {@code room} across the cluster (this node's count without a backplane, or when the
+     * backplane cannot tell). May wait for the backplane's store, up to its command timeout.
+     */
     public long clusterCount(String room) {
         return registry.backplane().clusterCount(room).orElse(registry.count(room));
+    }
+
+    /** {@link #clusterCount(String)} without blocking. */
+    public CompletionStage<Long> clusterCountAsync(String room) {
+        return registry.backplane().clusterCountAsync(room).thenApply(n -> n.orElse(registry.count(room)));
     }
 
     /** The rooms {@code connection} is in. */

@@ -2,6 +2,8 @@ package dev.sleet.rooms.spi;
 
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Carries broadcasts and presence between the nodes of a cluster so that {@code Rooms} keeps one API on one
@@ -47,6 +49,19 @@ public interface Backplane extends AutoCloseable {
      */
     default Map<Long, Map<String, String>> clusterPresence(String room) {
         return Map.of();
+    }
+
+    /**
+     * {@link #clusterPresence} without blocking the caller: a backplane that asks a remote store answers when the
+     * answer arrives. The default answers at once with {@link #clusterPresence}.
+     */
+    default CompletionStage<Map<Long, Map<String, String>>> clusterPresenceAsync(String room) {
+        return CompletableFuture.completedFuture(clusterPresence(room));
+    }
+
+    /** {@link #clusterCount} without blocking the caller; the default answers at once. */
+    default CompletionStage<OptionalLong> clusterCountAsync(String room) {
+        return CompletableFuture.completedFuture(clusterCount(room));
     }
 
     /** True when this backplane tracks presence across nodes (then an empty {@link #clusterPresence} is real). */

@@ -1,0 +1,166 @@
+package dev.sleet.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sleet.testkit.RawWebSocket;
+import dev.sleet.testkit.RedisServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two chat servers in two JVMs — started the way {@code ./sleet chat --redis ...} starts one, with
+ * {@code java -p ... -m dev.sleet.examples/dev.sleet.examples.ChatServer}, so a missing {@code requires} shows
+ * here and not only in production — sharing one real Redis, with real clients on each: member lists and
+ * messages cross between the processes; when one process is killed (SIGKILL, no clean-up) its members vanish
+ * from the other's member list once their presence expires.
+ */
+class ChatRedisTwoProcessesTest {
+    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
+
+    RedisServer redis;
+    final List<Process> processes = new ArrayList<>();
+
+    /** A chat process and the port it reported. */
+    record Node(Process process, int port, List<String> output) {
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Process p : processes) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private Node startChat(String redisUri) throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String modulePath = System.getProperty("jdk.module.path");
+        Assumptions.assumeTrue(modulePath != null, "the tests run on the module path");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto"));
+        if (Runtime.version().feature() >= 23) {
+            cmd.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        cmd.addAll(List.of("-p", modulePath, "-m", "dev.sleet.examples/dev.sleet.examples.ChatServer",
+                "--host", "127.0.0.1", "--port", "0", "--redis", redisUri));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        processes.add(p);
+        BlockingQueue<String> lines = new ArrayBlockingQueue<>(10_000);
+        List<String> output = Collections.synchronizedList(new ArrayList<>());
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    output.add(line);
+                    lines.offer(line);
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                Matcher m = LISTENING.matcher(line);
+                if (m.find()) {
+                    return new Node(p, Integer.parseInt(m.group(1)), output);
+                }
+            } else if (!p.isAlive()) {
+                break;
+            }
+        }
+        throw new AssertionError("the chat did not start; it said: " + output);
+    }
+
+    private static RawWebSocket join(Node node, String name) throws IOException {
+        return RawWebSocket.connect(node.port(), "/chat?room=lobby&name=" + name, "");
+    }
+
+    /** Reads text frames until one contains {@code fragment}. */
+    private static String until(RawWebSocket ws, String fragment) throws IOException {
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            RawWebSocket.Frame f = ws.readFrame(Duration.ofSeconds(10));
+            if (f == null) {
+                break;
+            }
+            if (f.text().contains(fragment)) {
+                return f.text();
+            }
+            seen.add(f.text());
+        }
+        throw new AssertionError("never saw " + fragment + "; saw " + seen);
+    }
+
+    @Test
+    void twoChatProcessesShareARoomThroughRedis() throws Exception {
+        Assumptions.assumeTrue(RedisServer.binary().isPresent(), RedisServer.MISSING);
+        redis = RedisServer.start();
+        String uri = redis.uri() + "?prefix=chat2p:&presenceTtl=1s";
+        Node a = startChat(uri);
+        Node b = startChat(uri);
+        assertTrue(a.output().stream().anyMatch(l -> l.contains("shares its rooms through redis://127.0.0.1:")),
+                a.output().toString());
+
+        try (RawWebSocket ann = join(a, "ann"); RawWebSocket bob = join(b, "bob")) {
+            until(ann, "\"members\":[\"ann\",\"bob\"]"); // bob joined on the other process
+            until(bob, "\"members\":[\"ann\",\"bob\"]");
+            ann.sendText("hello from A");
+            assertEquals("{\"type\":\"message\",\"from\":\"ann\",\"text\":\"hello from A\"}",
+                    until(bob, "hello from A"));
+            until(ann, "hello from A"); // the chat echoes to the sender too, once
+            bob.sendText("hello from B");
+            until(ann, "hello from B");
+
+            // The two processes claimed different connection-id prefixes from Redis.
+            String na = a.output().stream().filter(l -> l.contains("prefixed")).findFirst().orElseThrow();
+            String nb = b.output().stream().filter(l -> l.contains("prefixed")).findFirst().orElseThrow();
+            assertNotEquals(prefixOf(na), prefixOf(nb), na + " / " + nb);
+
+            b.process().destroyForcibly(); // a crash: B says nothing to Redis on its way out
+            assertTrue(b.process().waitFor(10, TimeUnit.SECONDS));
+            bob.awaitEof(Duration.ofSeconds(5));
+            // Anyone joining A now is told the room's members; bob disappears once B's presence expires.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            String members = "";
+            while (System.nanoTime() < deadline) {
+                try (RawWebSocket carol = join(a, "carol")) {
+                    members = until(carol, "\"type\":\"members\"");
+                }
+                if (members.contains("\"members\":[\"ann\",\"carol\"]")) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertTrue(members.contains("\"members\":[\"ann\",\"carol\"]"), members);
+            ann.sendText("still here");
+            until(ann, "still here");
+        }
+    }
+
+    private static String prefixOf(String line) {
+        Matcher m = Pattern.compile("prefixed (\\d+)").matcher(line);
+        assertTrue(m.find(), line);
+        return m.group(1);
+    }
+}
