@@ -89,7 +89,12 @@ public final class Masker {
         for (; i < end8; i += 8) {
             ByteArrays.putLong(a, i, ByteArrays.getLong(a, i) ^ m);
         }
-        // Fewer than 8 bytes left: the key phase is unchanged after whole longs, so walk the key bytes.
+        // Fewer than 8 bytes left. Whole longs and ints leave the key phase unchanged.
+        if (i + 4 <= to) {
+            int ki = ByteArrays.LITTLE_ENDIAN ? Integer.reverseBytes(key) : key;
+            ByteArrays.INT.set(a, i, (int) ByteArrays.INT.get(a, i) ^ ki);
+            i += 4;
+        }
         int k = key;
         for (; i < to; i++) {
             a[i] ^= (byte) (k >>> 24);
@@ -111,6 +116,11 @@ public final class Masker {
         int end8 = to - 7;
         for (; i < end8; i += 8) {
             ByteArrays.putLong(buf, i, ByteArrays.getLong(buf, i) ^ m);
+        }
+        if (i + 4 <= to) {
+            int ki = ByteArrays.LITTLE_ENDIAN ? Integer.reverseBytes(key) : key;
+            ByteArrays.BUFFER_INT.set(buf, i, (int) ByteArrays.BUFFER_INT.get(buf, i) ^ ki);
+            i += 4;
         }
         int k = key;
         for (; i < to; i++) {

@@ -15,6 +15,12 @@ public final class ByteArrays {
      */
     public static final VarHandle BUFFER_LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
+    /** Reads or writes an {@code int} at any byte index of a {@code byte[]}, in native order. */
+    public static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+
+    /** Reads or writes an {@code int} at any byte index of a {@code ByteBuffer}, in native order. */
+    public static final VarHandle BUFFER_INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+
     /** Whether the platform is little-endian (x86, most ARM set-ups). */
     public static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
