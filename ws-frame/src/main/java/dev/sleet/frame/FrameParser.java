@@ -179,7 +179,7 @@ public final class FrameParser {
             state = FAILED;
             failure = e instanceof RuntimeException re ? re : new IllegalStateException("parser failed", e);
             if (e instanceof WebSocketException w && LOG.isLoggable(Level.DEBUG)) {
-                LOG.log(Level.DEBUG, "{0} frame parser: close {1}: {2}", role, w.closeCode(), w.getMessage());
+                LOG.log(Level.DEBUG, "{0} frame parser: close {1}: {2}", role, Integer.toString(w.closeCode()), w.getMessage());
             }
             throw e;
         }

@@ -2,7 +2,6 @@ package dev.sleet.frame;
 
 import dev.sleet.frame.internal.ByteArrays;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Client-to-server masking, RFC 6455 §5.3: byte {@code i} of the payload is XORed with byte {@code i mod 4} of
@@ -10,8 +9,8 @@ import java.nio.ByteOrder;
  *
  * <p>The work is done in place, eight bytes at a time, with the key spread into a precomputed {@code long} and
  * rotated to the current phase, so a payload split across any number of buffers is masked by calls that carry
- * the phase ({@code offset}, 0–3) from one to the next. Heap buffers are accessed through their array; other
- * buffers through {@link ByteBuffer#getLong(int)} in the buffer's own byte order.
+ * the phase ({@code offset}, 0–3) from one to the next. Heap buffers are accessed through their array, direct
+ * buffers through a {@code long} view in native byte order (the buffer's own {@code order()} does not matter).
  *
  * <p>An instance keeps the key and phase for callers that prefer state to a returned offset; the static
  * {@link #mask(ByteBuffer, int, int, int, int)} is the primitive.
@@ -90,7 +89,12 @@ public final class Masker {
         for (; i < end8; i += 8) {
             ByteArrays.putLong(a, i, ByteArrays.getLong(a, i) ^ m);
         }
-        // Fewer than 8 bytes left: the key phase is unchanged after whole longs, so walk the key bytes.
+        // Fewer than 8 bytes left. Whole longs and ints leave the key phase unchanged.
+        if (i + 4 <= to) {
+            int ki = ByteArrays.LITTLE_ENDIAN ? Integer.reverseBytes(key) : key;
+            ByteArrays.INT.set(a, i, (int) ByteArrays.INT.get(a, i) ^ ki);
+            i += 4;
+        }
         int k = key;
         for (; i < to; i++) {
             a[i] ^= (byte) (k >>> 24);
@@ -100,11 +104,23 @@ public final class Masker {
 
     private static void maskBuffer(ByteBuffer buf, int from, int to, int key) {
         long be = (key & 0xFFFF_FFFFL) | ((long) key << 32);
-        long m = buf.order() == ByteOrder.BIG_ENDIAN ? be : Long.reverseBytes(be);
+        long m = ByteArrays.LITTLE_ENDIAN ? Long.reverseBytes(be) : be;
         int i = from;
+        int end32 = to - 31;
+        for (; i < end32; i += 32) {
+            ByteArrays.putLong(buf, i, ByteArrays.getLong(buf, i) ^ m);
+            ByteArrays.putLong(buf, i + 8, ByteArrays.getLong(buf, i + 8) ^ m);
+            ByteArrays.putLong(buf, i + 16, ByteArrays.getLong(buf, i + 16) ^ m);
+            ByteArrays.putLong(buf, i + 24, ByteArrays.getLong(buf, i + 24) ^ m);
+        }
         int end8 = to - 7;
         for (; i < end8; i += 8) {
-            buf.putLong(i, buf.getLong(i) ^ m);
+            ByteArrays.putLong(buf, i, ByteArrays.getLong(buf, i) ^ m);
+        }
+        if (i + 4 <= to) {
+            int ki = ByteArrays.LITTLE_ENDIAN ? Integer.reverseBytes(key) : key;
+            ByteArrays.BUFFER_INT.set(buf, i, (int) ByteArrays.BUFFER_INT.get(buf, i) ^ ki);
+            i += 4;
         }
         int k = key;
         for (; i < to; i++) {

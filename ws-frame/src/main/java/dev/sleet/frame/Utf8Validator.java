@@ -9,8 +9,9 @@ import java.nio.ByteBuffer;
  * <p>A deterministic automaton over byte classes: its state is one small {@code int} that survives from one
  * buffer to the next and from one fragment to the next, so a code point split anywhere is judged correctly and a
  * bad byte is reported as soon as it is seen, not at the end of the message. Overlong forms, UTF-16 surrogates
- * (U+D800–U+DFFF) and values above U+10FFFF are rejected by the second byte that makes them so. While the
- * automaton is between code points, runs of ASCII are skipped sixteen bytes at a time.
+ * (U+D800–U+DFFF) and values above U+10FFFF are rejected by the second byte that makes them so. Between code
+ * points, runs of ASCII are skipped a word at a time and a complete well-formed multi-byte sequence is accepted
+ * in one step; the automaton handles the rest (sequences cut by a buffer boundary, and every error).
  *
  * <p>Not thread-safe; one per message stream. {@link #reset()} before each new message.
  */
@@ -209,22 +210,41 @@ public final class Utf8Validator {
     }
 
     /**
-     * Runs the automaton over {@code a[i, end)} from state {@code s}.
+     * Runs the automaton over {@code a[i, end)} from state {@code s}. Between code points, when the next byte is
+     * ASCII, whole words are skipped while they hold only ASCII, and the first non-ASCII byte of a word is found
+     * from its high bits without a byte loop.
      *
      * @return the state afterwards (never REJECT), or {@code ~index} of the rejected byte
      */
     private static int scan(byte[] a, int i, int end, int s) {
         while (i < end) {
-            if (s == ACCEPT) {
+            if (s == ACCEPT && a[i] >= 0) {
                 int end16 = end - 15;
                 while (i < end16 && ((ByteArrays.getLong(a, i) | ByteArrays.getLong(a, i + 8)) & HIGH_BITS) == 0) {
                     i += 16;
+                }
+                int end8 = end - 7;
+                while (i < end8) {
+                    long w = ByteArrays.getLong(a, i) & HIGH_BITS;
+                    if (w != 0) {
+                        i += firstHighByte(w);
+                        break;
+                    }
+                    i += 8;
                 }
                 while (i < end && a[i] >= 0) {
                     i++;
                 }
                 if (i == end) {
                     return ACCEPT;
+                }
+            }
+            if (s == ACCEPT) {
+                int n = sequence(a[i] & 0xFF, i + 1 < end ? a[i + 1] & 0xFF : -1,
+                        i + 2 < end ? a[i + 2] & 0xFF : -1, i + 3 < end ? a[i + 3] & 0xFF : -1);
+                if (n > 0) {
+                    i += n;
+                    continue;
                 }
             }
             s = NEXT[s + CLASS[a[i] & 0xFF]];
@@ -238,9 +258,18 @@ public final class Utf8Validator {
 
     private static int scan(ByteBuffer buf, int i, int end, int s) {
         while (i < end) {
-            if (s == ACCEPT) {
+            if (s == ACCEPT && buf.get(i) >= 0) {
+                int end16 = end - 15;
+                while (i < end16 && ((ByteArrays.getLong(buf, i) | ByteArrays.getLong(buf, i + 8)) & HIGH_BITS) == 0) {
+                    i += 16;
+                }
                 int end8 = end - 7;
-                while (i < end8 && (buf.getLong(i) & HIGH_BITS) == 0) {
+                while (i < end8) {
+                    long w = ByteArrays.getLong(buf, i) & HIGH_BITS;
+                    if (w != 0) {
+                        i += firstHighByte(w);
+                        break;
+                    }
                     i += 8;
                 }
                 while (i < end && buf.get(i) >= 0) {
@@ -250,6 +279,14 @@ public final class Utf8Validator {
                     return ACCEPT;
                 }
             }
+            if (s == ACCEPT) {
+                int n = sequence(buf.get(i) & 0xFF, i + 1 < end ? buf.get(i + 1) & 0xFF : -1,
+                        i + 2 < end ? buf.get(i + 2) & 0xFF : -1, i + 3 < end ? buf.get(i + 3) & 0xFF : -1);
+                if (n > 0) {
+                    i += n;
+                    continue;
+                }
+            }
             s = NEXT[s + CLASS[buf.get(i) & 0xFF]];
             if (s == REJECT) {
                 return ~i;
@@ -257,5 +294,32 @@ public final class Utf8Validator {
             i++;
         }
         return s;
+    }
+
+    /**
+     * The length of the complete, valid multi-byte sequence that starts with {@code b0}, or 0 when it is not one
+     * (invalid, or cut off: a byte of -1 is past the end). Checks the same ranges as the automaton (RFC 3629 §4)
+     * in one step; whatever it declines, the automaton handles and reports byte by byte.
+     */
+    private static int sequence(int b0, int b1, int b2, int b3) {
+        if (b0 < 0xE0) {
+            return b0 >= 0xC2 && (b1 & 0b1100_0000) == 0b1000_0000 ? 2 : 0;
+        }
+        if (b0 < 0xF0) {
+            int lo = b0 == 0xE0 ? 0xA0 : 0x80;
+            int hi = b0 == 0xED ? 0x9F : 0xBF;
+            return b1 >= lo && b1 <= hi && (b2 & 0b1100_0000) == 0b1000_0000 ? 3 : 0;
+        }
+        if (b0 <= 0xF4) {
+            int lo = b0 == 0xF0 ? 0x90 : 0x80;
+            int hi = b0 == 0xF4 ? 0x8F : 0xBF;
+            return b1 >= lo && b1 <= hi && (b2 & 0b1100_0000) == 0b1000_0000 && (b3 & 0b1100_0000) == 0b1000_0000 ? 4 : 0;
+        }
+        return 0;
+    }
+
+    /** Index (0–7, in memory order) of the first byte whose high bit is set in a native-order word of high bits. */
+    private static int firstHighByte(long highBits) {
+        return (ByteArrays.LITTLE_ENDIAN ? Long.numberOfTrailingZeros(highBits) : Long.numberOfLeadingZeros(highBits)) >>> 3;
     }
 }

@@ -211,6 +211,31 @@ class FrameParserHeaderRulesTest {
     }
 
     @Test
+    void listenerFailureMakesTheParserTerminal() {
+        // A failure raised by the listener (here a 1007 from the assembler, then a plain bug) also ends parsing.
+        FrameParser parser = new FrameParser(Role.CLIENT, LIMIT);
+        byte[] badText = Feed.bytes(Frames.frame(true, 0, Opcode.TEXT, ByteBuffer.wrap(new byte[] {(byte) 0xC0, (byte) 0x80})));
+        MessageAssembler a = new MessageAssembler(new Recorder());
+        assertEquals(1007, assertThrows(InvalidPayloadException.class, () -> parser.parse(ByteBuffer.wrap(badText), a)).closeCode());
+        assertTrue(parser.isFailed());
+        assertEquals(1007, assertThrows(WebSocketException.class,
+                () -> parser.parse(ByteBuffer.wrap(Feed.bytes(Frames.text("fine"))), a)).closeCode());
+
+        FrameParser other = new FrameParser(Role.CLIENT, LIMIT);
+        MessageAssembler buggy = new MessageAssembler(new Recorder() {
+            @Override
+            public void onText(ByteBuffer utf8) {
+                throw new IllegalStateException("handler bug");
+            }
+        });
+        assertThrows(IllegalStateException.class, () -> other.parse(ByteBuffer.wrap(Feed.bytes(Frames.text("x"))), buggy));
+        assertTrue(other.isFailed());
+        IllegalStateException again = assertThrows(IllegalStateException.class,
+                () -> other.parse(ByteBuffer.wrap(Feed.bytes(Frames.text("y"))), buggy));
+        assertEquals("handler bug", again.getCause().getMessage());
+    }
+
+    @Test
     void closedParserIgnoresWhatFollows() {
         // §5.5.1: after a close frame the peer sends nothing more; whatever follows is not parsed.
         FrameParser parser = new FrameParser(Role.CLIENT, LIMIT);
