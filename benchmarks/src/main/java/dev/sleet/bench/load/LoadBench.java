@@ -140,7 +140,7 @@ public final class LoadBench {
     private void echo() throws Exception {
         List<EchoCase> cases = List.of(
                 new EchoCase("100 connections, 32 B, 16 in flight each", 100, 32, 16),
-                new EchoCase("1000 connections, 4 KiB, 4 in flight each", 1000, 4096, 4));
+                new EchoCase("1000 connections, 4 KiB, 1 in flight each", 1000, 4096, 1));
         List<String> names = pick(ECHO_SERVERS);
         for (EchoCase c : cases) {
             if (only != null && !c.name().startsWith(only)) {
