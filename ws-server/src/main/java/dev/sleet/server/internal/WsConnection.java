@@ -57,6 +57,14 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
     private static final int CLOSING = 3;
     private static final int DONE = 4;
 
+    /**
+     * The close frame (1008) that replaces a queue that overflowed under {@code OverflowPolicy.CLOSE}: encoded once.
+     * Outbound queues read frames with absolute gets and never move their position, so one read-only buffer serves
+     * every connection.
+     */
+    private static final ByteBuffer OVERFLOW_CLOSE_FRAME = Frames.close(
+            new CloseStatus(CloseCodes.POLICY_VIOLATION, "slow consumer: outbound queue full")).asReadOnlyBuffer();
+
     /** Reads handled per readiness event before the loop moves on to other connections. */
     private static final int READS_PER_EVENT = 4;
     /** Inbound bytes handed to the actor and not yet handled, above which reading pauses. */
@@ -623,7 +631,7 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
 
     private SendResult enqueueData(ByteBuffer frame) {
         Outbound.Offer result = outbound.offer(frame, server.config.maxQueuedBytes(), server.config.overflowPolicy(),
-                Frames.close(new CloseStatus(CloseCodes.POLICY_VIOLATION, "slow consumer: outbound queue full")));
+                OVERFLOW_CLOSE_FRAME);
         switch (result) {
             case ENQUEUED -> {
                 server.metrics.messagesOut.increment();
