@@ -57,12 +57,14 @@ public final class LoadBench {
     private List<String> servers;
     private String only;
     private Path jfrDir;
+    /** With {@code --baseline JAR}: a server "sleet-base", Sleet's main from another build, for before/after runs. */
+    private String baselineJar;
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final String classpath = System.getProperty("java.class.path");
     private final StringBuilder report = new StringBuilder();
 
     /** One echo case: connections, message size, messages in flight per connection. */
-    record EchoCase(String name, int conns, int size, int depth) {
+    record EchoCase(String key, String name, int conns, int size, int depth) {
     }
 
     /** One measured run. */
@@ -92,6 +94,7 @@ public final class LoadBench {
                 case "--servers" -> b.servers = List.of(v.split(","));
                 case "--only" -> b.only = v;
                 case "--jfr" -> b.jfrDir = Path.of(v);
+                case "--baseline" -> b.baselineJar = v;
                 default -> throw new IllegalArgumentException("unknown option " + argv[i]);
             }
         }
@@ -120,8 +123,13 @@ public final class LoadBench {
 
     private List<String> pick(Map<String, String> all) {
         List<String> names = new ArrayList<>(all.keySet());
+        names.remove("sleet-base");
         if (servers != null) {
             names.retainAll(servers);
+        }
+        if (baselineJar != null) {
+            all.put("sleet-base", all.get("sleet"));
+            names.add(Math.min(1, names.size()), "sleet-base");
         }
         return names;
     }
@@ -139,11 +147,11 @@ public final class LoadBench {
 
     private void echo() throws Exception {
         List<EchoCase> cases = List.of(
-                new EchoCase("100 connections, 32 B, 16 in flight each", 100, 32, 16),
-                new EchoCase("1000 connections, 4 KiB, 1 in flight each", 1000, 4096, 1));
+                new EchoCase("small", "100 connections, 32 B, 16 in flight each", 100, 32, 16),
+                new EchoCase("large", "1000 connections, 4 KiB, 1 in flight each", 1000, 4096, 1));
         List<String> names = pick(ECHO_SERVERS);
         for (EchoCase c : cases) {
-            if (only != null && !c.name().startsWith(only)) {
+            if (only != null && !c.key().equals(only)) {
                 continue;
             }
             Map<String, List<Run>> runs = new LinkedHashMap<>();
@@ -254,7 +262,7 @@ public final class LoadBench {
     /** {RSS KiB per connection, heap KiB per connection, RSS KiB with connections}. */
     private double[] idleRun(String name, String main, String label) throws Exception {
         int port = freePort();
-        Process server = startServer(main, port, label);
+        Process server = startServer(main, port, name.equals("sleet-base") ? label + " [base]" : label);
         Process client = null;
         try {
             client = new ProcessBuilder(clientCommand(List.of("--mode", "idle", "--port", "" + port, "--conns",
@@ -298,7 +306,7 @@ public final class LoadBench {
 
     private Run measured(String name, String main, List<String> clientArgs, String label) throws Exception {
         int port = freePort();
-        Process server = startServer(main, port, label);
+        Process server = startServer(main, port, name.equals("sleet-base") ? label + " [base]" : label);
         Process client = null;
         try {
             List<String> args = new ArrayList<>(clientArgs);
@@ -345,7 +353,8 @@ public final class LoadBench {
                     + label.replaceAll("[^A-Za-z0-9]+", "_") + ".jfr").toString();
             cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + file);
         }
-        cmd.addAll(List.of("-cp", classpath, main, "--port", "" + port, "--threads", "2"));
+        String cp = baselineJar != null && label.contains("[base]") ? baselineJar : classpath;
+        cmd.addAll(List.of("-cp", cp, main, "--port", "" + port, "--threads", "2"));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         try {

@@ -41,6 +41,16 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
 
     @Override
     public void onMessage(ActorContext<ConnectionEvent> ctx, ConnectionEvent event) throws Exception {
+        connection.beginTurn();
+        try {
+            handle(ctx, event);
+        } finally {
+            // Replies are written once the mailbox is drained: one socket write for a batch of messages.
+            connection.endOfTurn(ctx.self().mailboxSize() == 0);
+        }
+    }
+
+    private void handle(ActorContext<ConnectionEvent> ctx, ConnectionEvent event) throws Exception {
         switch (event) {
             case ConnectionEvent.TextIn t -> {
                 try {
