@@ -20,7 +20,6 @@ final class Outbound {
     enum Offer { ENQUEUED, DROPPED, CLOSED, OVERFLOW_CLOSE }
 
     private static final int INITIAL_CAPACITY = 8;
-    private static final int RETAINED_CAPACITY = 64;
 
     private ByteBuffer[] ring;
     private int head;
@@ -129,8 +128,8 @@ final class Outbound {
                 left = 0;
             }
         }
-        if (count == 0 && ring != null && ring.length > RETAINED_CAPACITY) {
-            ring = null; // a burst grew it; let an idle connection hold nothing big
+        if (count == 0 && ring != null) {
+            ring = null; // drained: an idle connection holds no array (the next burst makes an 8-slot one)
             head = 0;
         }
     }
