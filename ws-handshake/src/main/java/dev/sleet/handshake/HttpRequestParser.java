@@ -392,6 +392,11 @@ public final class HttpRequestParser {
     private void finish() {
         String[] n = names == null ? new String[0] : names;
         String[] v = values == null ? new String[0] : values;
+        if (count < n.length) {
+            // The request (and with it these arrays) lives as long as the connection: keep no empty slots.
+            n = Arrays.copyOf(n, count);
+            v = Arrays.copyOf(v, count);
+        }
         HttpHeaders headers = count == 0 ? HttpHeaders.empty() : new HttpHeaders(n, v, count);
         if (!sawHost && (major > 1 || major == 1 && minor >= 1)) {
             throw bad("missing Host field");
