@@ -246,23 +246,28 @@ public final class LoadBench {
         StringBuilder t = new StringBuilder();
         t.append("\n#### Idle memory: ").append(idleConns).append(" idle connections (").append(rounds)
                 .append(" rounds, medians)\n\n");
-        t.append("| server | RSS growth per connection | heap growth per connection (after full GC) |"
-                + " server RSS with the connections | RSS/conn per run |\n");
-        t.append("|---|---:|---:|---:|---|\n");
+        t.append("| server | memory per idle connection | RSS growth per connection (heap pre-touched) |"
+                + " live heap growth per connection (after full GC) | server RSS with the connections |"
+                + " memory/conn per run |\n");
+        t.append("|---|---:|---:|---:|---:|---|\n");
         for (var e : runs.entrySet()) {
             List<double[]> rs = e.getValue();
-            t.append(String.format(Locale.ROOT, "| %s | %.2f KiB | %.2f KiB | %.0f MiB | %s |\n", e.getKey(),
-                    medianOf(rs, 0), medianOf(rs, 1), medianOf(rs, 2) / 1024,
-                    String.join(" / ", rs.stream().map(x -> String.format(Locale.ROOT, "%.2f", x[0])).toList())));
+            t.append(String.format(Locale.ROOT, "| %s | **%.2f KiB** | %.2f KiB | %.2f KiB | %.0f MiB | %s |\n",
+                    e.getKey(), medianOf(rs, 3), medianOf(rs, 0), medianOf(rs, 1), medianOf(rs, 2) / 1024,
+                    String.join(" / ", rs.stream().map(x -> String.format(Locale.ROOT, "%.2f", x[3])).toList())));
         }
         report.append(t);
         say(t.toString());
     }
 
-    /** {RSS KiB per connection, heap KiB per connection, RSS KiB with connections}. */
+    /** {RSS KiB per connection, heap KiB per connection, RSS KiB with connections, their sum per connection}. */
     private double[] idleRun(String name, String main, String label) throws Exception {
         int port = freePort();
-        Process server = startServer(main, port, name.equals("sleet-base") ? label + " [base]" : label);
+        // The heap is touched in full at start-up (the same 1 GiB for every server), so that RSS growth shows what
+        // connections cost outside the heap, not which eden regions the collector happened to use; what they cost
+        // inside it is the live-heap growth after a full GC. Their sum is the memory an idle connection holds.
+        Process server = startServer(main, port, name.equals("sleet-base") ? label + " [base]" : label,
+                "-XX:+AlwaysPreTouch");
         Process client = null;
         try {
             client = new ProcessBuilder(clientCommand(List.of("--mode", "idle", "--port", "" + port, "--conns",
@@ -290,7 +295,8 @@ public final class LoadBench {
             in.flush();
             expect(out, "CLOSED", label);
             int opened = Integer.parseInt(ready.split(" ")[1]);
-            double[] r = {(rss1 - rss0) / (double) opened, (heap1 - heap0) / (double) opened, rss1};
+            double[] r = {(rss1 - rss0) / (double) opened, (heap1 - heap0) / (double) opened, rss1,
+                    (rss1 - rss0 + heap1 - heap0) / (double) opened};
             say(String.format(Locale.ROOT, "  %-14s %s: %d conns, RSS %d -> %d KiB (%.2f KiB/conn), heap %d -> %d KiB"
                     + " (%.2f KiB/conn)", name, label, opened, rss0, rss1, r[0], heap0, heap1, r[1]));
             return r;
@@ -343,10 +349,11 @@ public final class LoadBench {
         }
     }
 
-    private Process startServer(String main, int port, String label) throws Exception {
+    private Process startServer(String main, int port, String label, String... extraFlags) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(JVM_FLAGS);
+        cmd.addAll(List.of(extraFlags));
         if (jfrDir != null) {
             Files.createDirectories(jfrDir);
             String file = jfrDir.resolve(main.substring(main.lastIndexOf('.') + 1) + "-"
