@@ -429,10 +429,11 @@ public final class LoadBench {
         jcmd(pid, "GC.run");
     }
 
+    /** Bytes of live objects (in KiB): the total of a class histogram, which is taken after a full GC. */
     private long heapUsedKib(long pid) throws Exception {
-        String info = jcmd(pid, "GC.heap_info");
-        Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        String histogram = jcmd(pid, "GC.class_histogram");
+        Matcher m = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(histogram);
+        return m.find() ? Long.parseLong(m.group(1)) / 1024 : -1;
     }
 
     private String jcmd(long pid, String command) throws Exception {
