@@ -25,6 +25,8 @@ final class Outbound {
     private int head;
     private int count;
     private int headOffset;
+    /** Frames at the head that a discard must keep: the handshake response, which every later frame relies on. */
+    private int pinned;
     /** Written under the lock, read by anyone. */
     private volatile long queuedBytes;
     /** Set once a close frame (or a final HTTP response) is queued: nothing follows it. */
@@ -59,6 +61,22 @@ final class Outbound {
             return false;
         }
         push(frame);
+        return true;
+    }
+
+    /**
+     * Queues protocol bytes that must reach the peer even if what follows is discarded (the 101 response: a close
+     * frame sent without it would be read as garbage). Pinned only when it leads the queue, as the response
+     * does. Returns false when sealed.
+     */
+    synchronized boolean offerPinned(ByteBuffer bytes) {
+        if (sealed) {
+            return false;
+        }
+        if (count == 0) {
+            pinned = 1;
+        }
+        push(bytes);
         return true;
     }
 
@@ -119,6 +137,9 @@ final class Outbound {
             int rest = frame.remaining() - headOffset;
             if (left >= rest) {
                 left -= rest;
+                if (pinned > 0) {
+                    pinned--;
+                }
                 ring[head] = null;
                 head = (head + 1) & (ring.length - 1);
                 count--;
@@ -141,6 +162,7 @@ final class Outbound {
         head = 0;
         count = 0;
         headOffset = 0;
+        pinned = 0;
         queuedBytes = 0;
         sealed = true;
         return dropped;
@@ -163,10 +185,16 @@ final class Outbound {
         queuedBytes += frame.remaining();
     }
 
-    /** Drops every frame but a partly written head: its remaining bytes must still go out to keep framing intact. */
+    /**
+     * Drops every frame but a partly written head (its remaining bytes must still go out to keep framing intact)
+     * and pinned ones.
+     */
     private void discardUnstarted() {
-        int keep = headOffset > 0 ? 1 : 0;
-        long kept = keep == 1 ? ring[head].remaining() - headOffset : 0;
+        int keep = Math.max(headOffset > 0 ? 1 : 0, pinned);
+        long kept = -headOffset;
+        for (int i = 0; i < keep; i++) {
+            kept += ring[(head + i) & (ring.length - 1)].remaining();
+        }
         for (int i = keep; i < count; i++) {
             ring[(head + i) & (ring.length - 1)] = null;
         }

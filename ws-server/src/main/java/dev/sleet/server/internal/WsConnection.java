@@ -390,7 +390,7 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
             outboundTransform = extension.newOutboundTransform();
         }
         ByteBuffer response = HandshakeResponses.switchingProtocols(result.withSubprotocol(chosenSubprotocol));
-        if (!outbound.offerControl(response)) {
+        if (!outbound.offerPinned(response)) {
             return; // the socket died while the handler decided
         }
         open = true;
