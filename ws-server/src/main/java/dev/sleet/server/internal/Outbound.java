@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 
 /**
  * One connection's outbound queue: encoded frames waiting for the socket, with a byte cap and a slow-consumer
- * policy. Any thread may {@link #offer}; only the connection's event loop stages and consumes.
+ * policy. Any thread may {@link #offer}; only the thread that holds the connection's write flag (its event loop,
+ * or its actor at the end of a turn) stages and consumes.
  *
  * <p>Frames are never copied or mutated here: a broadcast frame shared by thousands of connections sits in each
  * of their queues as the same read-only buffer, read with absolute gets. Only the head can be partly written, so
@@ -110,7 +111,7 @@ final class Outbound {
     }
 
     /**
-     * Loop only: copies queued bytes, from the head's unwritten part on, into {@code dst} until it is full or the
+     * Writer only: copies queued bytes, from the head's unwritten part on, into {@code dst} until it is full or the
      * queue ends. Returns the number of bytes copied. Frames stay queued until {@link #consume}.
      */
     synchronized int stage(ByteBuffer dst) {
@@ -128,7 +129,7 @@ final class Outbound {
         return copied;
     }
 
-    /** Loop only: {@code written} bytes from the head on reached the socket; drops finished frames. */
+    /** Writer only: {@code written} bytes from the head on reached the socket; drops finished frames. */
     synchronized void consume(long written) {
         queuedBytes -= written;
         long left = written;

@@ -610,7 +610,7 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
     /**
      * The frame {@code Frames.text(text)} makes, made faster for the common case of ASCII text: the JDK's
      * {@code getBytes} is an intrinsic copy there, where the generic encoder walks the characters twice (it showed
-     * up in profiles of 4 KiB echoes). Equal lengths mean every character took one byte — ASCII, or an unpaired
+     * up in profiles of the echo benchmark; see TextFrameBenchmark). Equal lengths mean every character took one byte — ASCII, or an unpaired
      * surrogate that the JDK writes as '?' where Sleet writes U+FFFD — so output holding a '?' takes the generic
      * path.
      */
