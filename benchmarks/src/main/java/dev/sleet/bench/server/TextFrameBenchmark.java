@@ -38,7 +38,7 @@ public class TextFrameBenchmark {
     private MethodHandle textFrame;
 
     @Setup
-    public void setup() throws Exception {
+    public void setup() throws Throwable {
         String[] kind = text.split("-");
         int n = Integer.parseInt(kind[1]);
         StringBuilder sb = new StringBuilder(n);
