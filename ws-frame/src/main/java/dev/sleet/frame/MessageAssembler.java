@@ -59,7 +59,11 @@ public final class MessageAssembler implements FrameListener, AutoCloseable {
 
     private final Utf8Validator utf8 = new Utf8Validator();
     private final ByteAccumulator buffer;
-    private final ByteBuffer control = ByteBuffer.allocate(125);
+    /**
+     * Gathers a control frame's payload only when it arrives split across reads (rare); made on first need, so an
+     * idle connection does not carry it.
+     */
+    private ByteBuffer control;
 
     // The current frame.
     private boolean inControl;
@@ -136,7 +140,9 @@ public final class MessageAssembler implements FrameListener, AutoCloseable {
             controlOpcode = opcode;
             controlLength = (int) payloadLength;
             controlDelivered = false;
-            control.clear();
+            if (control != null) {
+                control.clear();
+            }
             return;
         }
         inControl = false;
@@ -178,9 +184,12 @@ public final class MessageAssembler implements FrameListener, AutoCloseable {
     @Override
     public void onPayload(ByteBuffer payload) {
         if (inControl) {
-            if (control.position() == 0 && payload.remaining() == controlLength) {
+            if ((control == null || control.position() == 0) && payload.remaining() == controlLength) {
                 deliverControl(payload);
             } else {
+                if (control == null) {
+                    control = ByteBuffer.allocate(125);
+                }
                 control.put(payload);
                 if (control.position() == controlLength) {
                     deliverControl(control.flip());
@@ -200,7 +209,7 @@ public final class MessageAssembler implements FrameListener, AutoCloseable {
     public void onFrameEnd() {
         if (inControl) {
             if (!controlDelivered) {
-                deliverControl(control.flip());
+                deliverControl(control == null ? EMPTY : control.flip());
             }
             inControl = false;
             return;

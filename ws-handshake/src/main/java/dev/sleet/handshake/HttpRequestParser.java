@@ -62,10 +62,22 @@ public final class HttpRequestParser {
         "Pragma", "Cookie", CONTENT_LENGTH, TRANSFER_ENCODING,
     };
     private static final byte[][] KNOWN_BYTES = new byte[KNOWN_NAMES.length][];
+    /**
+     * Field values that nearly every upgrade request repeats byte for byte: they share one string instead of each
+     * connection keeping its own copy for as long as it lives (the request stays reachable from the connection).
+     */
+    private static final String[] KNOWN_VALUES = {
+        "websocket", "Upgrade", "13", "keep-alive, Upgrade", "no-cache", "permessage-deflate; client_max_window_bits",
+        "permessage-deflate", "gzip, deflate, br, zstd", "gzip, deflate, br", "gzip, deflate", "*/*",
+    };
+    private static final byte[][] KNOWN_VALUE_BYTES = new byte[KNOWN_VALUES.length][];
 
     static {
         for (int i = 0; i < KNOWN_NAMES.length; i++) {
             KNOWN_BYTES[i] = KNOWN_NAMES[i].getBytes(StandardCharsets.US_ASCII);
+        }
+        for (int i = 0; i < KNOWN_VALUES.length; i++) {
+            KNOWN_VALUE_BYTES[i] = KNOWN_VALUES[i].getBytes(StandardCharsets.US_ASCII);
         }
     }
 
@@ -328,7 +340,18 @@ public final class HttpRequestParser {
                 ve = i + 1;
             }
         }
-        addField(name, vs == ve ? "" : latin1(a, vs, ve));
+        addField(name, vs == ve ? "" : fieldValue(a, vs, ve));
+    }
+
+    private static String fieldValue(byte[] a, int from, int to) {
+        int n = to - from;
+        for (int k = 0; k < KNOWN_VALUE_BYTES.length; k++) {
+            byte[] known = KNOWN_VALUE_BYTES[k];
+            if (known.length == n && Arrays.equals(a, from, to, known, 0, n)) {
+                return KNOWN_VALUES[k];
+            }
+        }
+        return latin1(a, from, to);
     }
 
     private void addField(String name, String value) {
@@ -392,6 +415,11 @@ public final class HttpRequestParser {
     private void finish() {
         String[] n = names == null ? new String[0] : names;
         String[] v = values == null ? new String[0] : values;
+        if (count < n.length) {
+            // The request (and with it these arrays) lives as long as the connection: keep no empty slots.
+            n = Arrays.copyOf(n, count);
+            v = Arrays.copyOf(v, count);
+        }
         HttpHeaders headers = count == 0 ? HttpHeaders.empty() : new HttpHeaders(n, v, count);
         if (!sawHost && (major > 1 || major == 1 && minor >= 1)) {
             throw bad("missing Host field");

@@ -41,6 +41,25 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
 
     @Override
     public void onMessage(ActorContext<ConnectionEvent> ctx, ConnectionEvent event) throws Exception {
+        connection.beginTurn();
+        // Flush requests to other connections (a broadcast) wake each event loop once, after the handler; only on
+        // worker threads, where handlers must not block (a virtual-thread handler may, so it wakes loops at once).
+        EventLoop.WakeBatch batch = Thread.currentThread().isVirtual() ? null : EventLoop.beginWakeBatch();
+        try {
+            handle(ctx, event);
+        } finally {
+            try {
+                // Replies are written once the mailbox is drained: one socket write for a batch of messages.
+                connection.endOfTurn(ctx.self().mailboxSize() == 0);
+            } finally {
+                if (batch != null) {
+                    EventLoop.endWakeBatch(batch);
+                }
+            }
+        }
+    }
+
+    private void handle(ActorContext<ConnectionEvent> ctx, ConnectionEvent event) throws Exception {
         switch (event) {
             case ConnectionEvent.TextIn t -> {
                 try {

@@ -11,16 +11,10 @@ import java.time.Duration;
  * entry on the actor system's shared timer wheel, rescheduled as it fires — never a thread or a periodic task per
  * connection. All state is confined to the connection's event loop: the timer only hands a check to the loop.
  */
-final class Heartbeat {
+final class Heartbeat implements Runnable {
     private final WsConnection connection;
     private final EventLoop loop;
     private final ServerCore server;
-    private final long pingIntervalNanos;
-    private final long pongTimeoutNanos;
-    private final long idleTimeoutNanos;
-    /** Made once: the timer's callback and the loop task it posts. */
-    private final Runnable onTimer;
-    private final Runnable check;
 
     private long lastRead;
     private long pingSentAt;
@@ -34,11 +28,32 @@ final class Heartbeat {
         this.connection = connection;
         this.loop = loop;
         this.server = server;
-        this.pingIntervalNanos = server.config.pingInterval().toNanos();
-        this.pongTimeoutNanos = server.config.pongTimeout().toNanos();
-        this.idleTimeoutNanos = server.config.idleTimeout().toNanos();
-        this.check = this::check;
-        this.onTimer = () -> loop.execute(check);
+    }
+
+    /**
+     * The timer fired (on the timer thread): hand the check to the loop. The heartbeat is its own timer callback and
+     * loop task, so an idle connection carries no lambdas for it.
+     */
+    @Override
+    public void run() {
+        if (loop.inLoop()) {
+            check();
+        } else {
+            loop.execute(this);
+        }
+    }
+
+    // Read from the configuration when needed (every ping interval at most), not copied into each connection.
+    private long pingIntervalNanos() {
+        return server.config.pingInterval().toNanos();
+    }
+
+    private long pongTimeoutNanos() {
+        return server.config.pongTimeout().toNanos();
+    }
+
+    private long idleTimeoutNanos() {
+        return server.config.idleTimeout().toNanos();
     }
 
     /** Input arrived: any frame counts as life. Loop only. */
@@ -48,7 +63,7 @@ final class Heartbeat {
 
     void start(long now) {
         lastRead = now;
-        if (pingIntervalNanos > 0 || idleTimeoutNanos > 0) {
+        if (pingIntervalNanos() > 0 || idleTimeoutNanos() > 0) {
             running = true;
             schedule(firstDelay());
         }
@@ -72,11 +87,11 @@ final class Heartbeat {
 
     private long firstDelay() {
         long d = Long.MAX_VALUE;
-        if (pingIntervalNanos > 0) {
-            d = pingIntervalNanos;
+        if (pingIntervalNanos() > 0) {
+            d = pingIntervalNanos();
         }
-        if (idleTimeoutNanos > 0) {
-            d = Math.min(d, idleTimeoutNanos);
+        if (idleTimeoutNanos() > 0) {
+            d = Math.min(d, idleTimeoutNanos());
         }
         return d;
     }
@@ -88,7 +103,7 @@ final class Heartbeat {
         pending = null;
         long now = System.nanoTime();
         long idle = now - lastRead;
-        if (idleTimeoutNanos > 0 && idle >= idleTimeoutNanos) {
+        if (idleTimeoutNanos() > 0 && idle >= idleTimeoutNanos()) {
             running = false;
             connection.idleTimeout();
             return;
@@ -96,22 +111,22 @@ final class Heartbeat {
         long next = Long.MAX_VALUE;
         if (awaitingPong) {
             long waited = now - pingSentAt;
-            if (waited >= pongTimeoutNanos) {
+            if (waited >= pongTimeoutNanos()) {
                 running = false;
                 connection.heartbeatTimeout();
                 return;
             }
-            next = pongTimeoutNanos - waited;
-        } else if (pingIntervalNanos > 0) {
-            if (idle >= pingIntervalNanos) {
+            next = pongTimeoutNanos() - waited;
+        } else if (pingIntervalNanos() > 0) {
+            if (idle >= pingIntervalNanos()) {
                 ping(now);
-                next = pongTimeoutNanos;
+                next = pongTimeoutNanos();
             } else {
-                next = pingIntervalNanos - idle;
+                next = pingIntervalNanos() - idle;
             }
         }
-        if (idleTimeoutNanos > 0) {
-            next = Math.min(next, idleTimeoutNanos - idle);
+        if (idleTimeoutNanos() > 0) {
+            next = Math.min(next, idleTimeoutNanos() - idle);
         }
         if (next != Long.MAX_VALUE) {
             schedule(next);
@@ -129,6 +144,6 @@ final class Heartbeat {
     }
 
     private void schedule(long delayNanos) {
-        pending = server.actors.timers().schedule(Duration.ofNanos(Math.max(delayNanos, 1_000_000)), onTimer);
+        pending = server.actors.timers().schedule(Duration.ofNanos(Math.max(delayNanos, 1_000_000)), this);
     }
 }

@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 
 /**
  * One connection's outbound queue: encoded frames waiting for the socket, with a byte cap and a slow-consumer
- * policy. Any thread may {@link #offer}; only the connection's event loop stages and consumes.
+ * policy. Any thread may {@link #offer}; only the thread that holds the connection's write flag (its event loop,
+ * or its actor at the end of a turn) stages and consumes.
  *
  * <p>Frames are never copied or mutated here: a broadcast frame shared by thousands of connections sits in each
  * of their queues as the same read-only buffer, read with absolute gets. Only the head can be partly written, so
@@ -20,12 +21,13 @@ final class Outbound {
     enum Offer { ENQUEUED, DROPPED, CLOSED, OVERFLOW_CLOSE }
 
     private static final int INITIAL_CAPACITY = 8;
-    private static final int RETAINED_CAPACITY = 64;
 
     private ByteBuffer[] ring;
     private int head;
     private int count;
     private int headOffset;
+    /** Frames at the head that a discard must keep: the handshake response, which every later frame relies on. */
+    private int pinned;
     /** Written under the lock, read by anyone. */
     private volatile long queuedBytes;
     /** Set once a close frame (or a final HTTP response) is queued: nothing follows it. */
@@ -64,6 +66,22 @@ final class Outbound {
     }
 
     /**
+     * Queues protocol bytes that must reach the peer even if what follows is discarded (the 101 response: a close
+     * frame sent without it would be read as garbage). Pinned only when it leads the queue, as the response
+     * does. Returns false when sealed.
+     */
+    synchronized boolean offerPinned(ByteBuffer bytes) {
+        if (sealed) {
+            return false;
+        }
+        if (count == 0) {
+            pinned = 1;
+        }
+        push(bytes);
+        return true;
+    }
+
+    /**
      * Queues {@code last} (a close frame or a final HTTP response) and seals the queue. With {@code discard},
      * frames not yet started are dropped first (used when the peer is failed or abandoned). Returns false when
      * already sealed.
@@ -93,7 +111,7 @@ final class Outbound {
     }
 
     /**
-     * Loop only: copies queued bytes, from the head's unwritten part on, into {@code dst} until it is full or the
+     * Writer only: copies queued bytes, from the head's unwritten part on, into {@code dst} until it is full or the
      * queue ends. Returns the number of bytes copied. Frames stay queued until {@link #consume}.
      */
     synchronized int stage(ByteBuffer dst) {
@@ -111,7 +129,7 @@ final class Outbound {
         return copied;
     }
 
-    /** Loop only: {@code written} bytes from the head on reached the socket; drops finished frames. */
+    /** Writer only: {@code written} bytes from the head on reached the socket; drops finished frames. */
     synchronized void consume(long written) {
         queuedBytes -= written;
         long left = written;
@@ -120,6 +138,9 @@ final class Outbound {
             int rest = frame.remaining() - headOffset;
             if (left >= rest) {
                 left -= rest;
+                if (pinned > 0) {
+                    pinned--;
+                }
                 ring[head] = null;
                 head = (head + 1) & (ring.length - 1);
                 count--;
@@ -129,8 +150,8 @@ final class Outbound {
                 left = 0;
             }
         }
-        if (count == 0 && ring != null && ring.length > RETAINED_CAPACITY) {
-            ring = null; // a burst grew it; let an idle connection hold nothing big
+        if (count == 0 && ring != null) {
+            ring = null; // drained: an idle connection holds no array (the next burst makes an 8-slot one)
             head = 0;
         }
     }
@@ -142,6 +163,7 @@ final class Outbound {
         head = 0;
         count = 0;
         headOffset = 0;
+        pinned = 0;
         queuedBytes = 0;
         sealed = true;
         return dropped;
@@ -164,10 +186,16 @@ final class Outbound {
         queuedBytes += frame.remaining();
     }
 
-    /** Drops every frame but a partly written head: its remaining bytes must still go out to keep framing intact. */
+    /**
+     * Drops every frame but a partly written head (its remaining bytes must still go out to keep framing intact)
+     * and pinned ones.
+     */
     private void discardUnstarted() {
-        int keep = headOffset > 0 ? 1 : 0;
-        long kept = keep == 1 ? ring[head].remaining() - headOffset : 0;
+        int keep = Math.max(headOffset > 0 ? 1 : 0, pinned);
+        long kept = -headOffset;
+        for (int i = 0; i < keep; i++) {
+            kept += ring[(head + i) & (ring.length - 1)].remaining();
+        }
         for (int i = keep; i < count; i++) {
             ring[(head + i) & (ring.length - 1)] = null;
         }

@@ -17,6 +17,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -39,7 +40,8 @@ public final class ServerCore implements WebSocketServer {
     private final List<Listener> listeners = new ArrayList<>();
     private final boolean ownsActors;
     private final EventLoop[] loops;
-    private final ConcurrentHashMap<Long, WsConnection> connections = new ConcurrentHashMap<>();
+    /** Open connections; a set keyed by identity (no boxed id per connection). */
+    private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicInteger reserved = new AtomicInteger();
     private final AtomicInteger nextLoop = new AtomicInteger();
@@ -182,12 +184,12 @@ public final class ServerCore implements WebSocketServer {
     }
 
     void opened(WsConnection c) {
-        connections.put(c.id(), c);
+        connections.add(c);
         metrics.openConnections.increment();
     }
 
     void ended(WsConnection c) {
-        if (connections.remove(c.id()) != null) {
+        if (connections.remove(c)) {
             metrics.openConnections.decrement();
         }
     }
@@ -228,7 +230,7 @@ public final class ServerCore implements WebSocketServer {
 
     @Override
     public List<Connection> connections() {
-        return new ArrayList<>(connections.values());
+        return new ArrayList<>(connections);
     }
 
     @Override
@@ -239,7 +241,7 @@ public final class ServerCore implements WebSocketServer {
     @Override
     public ServerMetrics metrics() {
         long queued = 0;
-        for (WsConnection c : connections.values()) {
+        for (WsConnection c : connections) {
             queued += c.queuedBytes();
         }
         return metrics.snapshot(queued);
@@ -273,7 +275,7 @@ public final class ServerCore implements WebSocketServer {
         });
         awaitQuietly(closedListener, 2000);
         // 2. going away to everyone; connections still in their handshake are dropped
-        for (WsConnection c : connections.values()) {
+        for (WsConnection c : connections) {
             c.goingAway();
         }
         for (EventLoop loop : loops) {
@@ -285,7 +287,7 @@ public final class ServerCore implements WebSocketServer {
         }
         boolean clean = connections.isEmpty();
         // 4. force what remains
-        for (WsConnection c : connections.values()) {
+        for (WsConnection c : connections) {
             c.forceClose();
         }
         long forceDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);

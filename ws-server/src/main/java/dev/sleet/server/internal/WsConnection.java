@@ -32,6 +32,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +58,14 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
     private static final int CLOSING = 3;
     private static final int DONE = 4;
 
+    /**
+     * The close frame (1008) that replaces a queue that overflowed under {@code OverflowPolicy.CLOSE}: encoded once.
+     * Outbound queues read frames with absolute gets and never move their position, so one read-only buffer serves
+     * every connection.
+     */
+    private static final ByteBuffer OVERFLOW_CLOSE_FRAME = Frames.close(
+            new CloseStatus(CloseCodes.POLICY_VIOLATION, "slow consumer: outbound queue full")).asReadOnlyBuffer();
+
     /** Reads handled per readiness event before the loop moves on to other connections. */
     private static final int READS_PER_EVENT = 4;
     /** Inbound bytes handed to the actor and not yet handled, above which reading pauses. */
@@ -68,6 +77,17 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
     private static final VarHandle CLOSE_STATUS;
     private static final VarHandle INBOUND_QUEUED;
     private static final VarHandle READ_PAUSED;
+    private static final VarHandle WRITING;
+
+    /**
+     * Staging for writes made by an actor's worker thread (see {@link #endOfTurn}): one direct buffer per worker,
+     * so the socket write copies nothing more. Workers are a fixed handful of platform threads.
+     */
+    static final int DIRECT_STAGING_SIZE = 64 * 1024;
+    private static final ThreadLocal<ByteBuffer> WORKER_STAGING =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(DIRECT_STAGING_SIZE));
+    /** Sends by the connection's own actor held back before a write, even if more messages wait in its mailbox. */
+    private static final int MAX_HELD_SENDS = 32;
 
     static {
         try {
@@ -76,6 +96,7 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
             CLOSE_STATUS = l.findVarHandle(WsConnection.class, "closeStatus", CloseStatus.class);
             INBOUND_QUEUED = l.findVarHandle(WsConnection.class, "inboundQueued", long.class);
             READ_PAUSED = l.findVarHandle(WsConnection.class, "readPaused", int.class);
+            WRITING = l.findVarHandle(WsConnection.class, "writing", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -116,6 +137,18 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
     private volatile long inboundQueued;
     @SuppressWarnings("unused") // through READ_PAUSED
     private volatile int readPaused;
+    /**
+     * 1 while a thread writes this connection's queue to a plain socket: the loop, or the connection's actor at the
+     * end of a turn. Whoever holds it is the only one staging, writing and consuming.
+     */
+    @SuppressWarnings("unused") // through WRITING
+    private volatile int writing;
+    /** Set by the loop while it waits for the socket to drain (write interest on); the actor then leaves writing to it. */
+    private volatile boolean socketFull;
+    /** The thread running this connection's actor right now, or null. Written and compared by that thread only. */
+    private Thread turnThread;
+    /** Sends made in the current actor turn and not yet written (turn thread only). */
+    private int heldSends;
     private volatile boolean open;
     private volatile UpgradeRequest request;
     private volatile String subprotocol;
@@ -357,7 +390,7 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
             outboundTransform = extension.newOutboundTransform();
         }
         ByteBuffer response = HandshakeResponses.switchingProtocols(result.withSubprotocol(chosenSubprotocol));
-        if (!outbound.offerControl(response)) {
+        if (!outbound.offerPinned(response)) {
             return; // the socket died while the handler decided
         }
         open = true;
@@ -571,7 +604,31 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
                         : enqueueData(Frames.text(text, outboundTransform));
             }
         }
-        return enqueueData(Frames.text(text));
+        return enqueueData(textFrame(text));
+    }
+
+    /**
+     * The frame {@code Frames.text(text)} makes, made faster for the common case of ASCII text: the JDK's
+     * {@code getBytes} is an intrinsic copy there, where the generic encoder walks the characters twice (it showed
+     * up in profiles of the echo benchmark; see TextFrameBenchmark). Equal lengths mean every character took one byte — ASCII, or an unpaired
+     * surrogate that the JDK writes as '?' where Sleet writes U+FFFD — so output holding a '?' takes the generic
+     * path.
+     */
+    static ByteBuffer textFrame(String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length != text.length() || contains(utf8, (byte) '?')) {
+            return Frames.text(text);
+        }
+        return Frames.frame(true, 0, Opcode.TEXT, ByteBuffer.wrap(utf8));
+    }
+
+    private static boolean contains(byte[] a, byte b) {
+        for (byte x : a) {
+            if (x == b) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -631,11 +688,15 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
 
     private SendResult enqueueData(ByteBuffer frame) {
         Outbound.Offer result = outbound.offer(frame, server.config.maxQueuedBytes(), server.config.overflowPolicy(),
-                Frames.close(new CloseStatus(CloseCodes.POLICY_VIOLATION, "slow consumer: outbound queue full")));
+                OVERFLOW_CLOSE_FRAME);
         switch (result) {
             case ENQUEUED -> {
                 server.metrics.messagesOut.increment();
-                requestFlush();
+                if (Thread.currentThread() == turnThread) {
+                    heldSends++; // written at the end of this turn, together with the others (endOfTurn)
+                } else {
+                    requestFlush();
+                }
                 return SendResult.ENQUEUED;
             }
             case DROPPED -> {
@@ -656,6 +717,67 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
             default -> {
                 return SendResult.CLOSED;
             }
+        }
+    }
+
+    /** The connection's actor starts handling one event on the current thread. */
+    void beginTurn() {
+        turnThread = Thread.currentThread();
+    }
+
+    /**
+     * The connection's actor finished one event. Sends it made are written now if its mailbox is empty (or many
+     * are held): like a flush at the end of a read batch, one write carries every reply. The write is made right
+     * here on the actor's worker thread for a plain socket — a non-blocking write, never a wait — which spares the
+     * hand-off to the event loop and its selector wake-up; the loop takes over when the socket is full, for TLS,
+     * when the loop is writing itself, on virtual threads, and for anything that closes.
+     */
+    void endOfTurn(boolean mailboxEmpty) {
+        turnThread = null;
+        if (heldSends == 0 || !mailboxEmpty && heldSends < MAX_HELD_SENDS) {
+            if (heldSends > 0) {
+                turnThread = Thread.currentThread(); // keep holding: the next event of this turn adds to them
+            }
+            return;
+        }
+        heldSends = 0;
+        writeFromActor();
+    }
+
+    private void writeFromActor() {
+        if (!(wire instanceof PlainWire) || !open || socketFull || Thread.currentThread().isVirtual()
+                || !WRITING.compareAndSet(this, 0, 1)) {
+            requestFlush();
+            return;
+        }
+        boolean handOver = false;
+        try {
+            ByteBuffer staging = WORKER_STAGING.get();
+            for (int round = 0; round < 4; round++) {
+                staging.clear();
+                int staged = outbound.stage(staging);
+                if (staged == 0) {
+                    break;
+                }
+                staging.flip();
+                int written = channel.write(staging);
+                if (written > 0) {
+                    outbound.consume(written);
+                    server.metrics.bytesOut.add(written);
+                }
+                if (written < staged) {
+                    handOver = true; // the socket is full: the loop waits for it to drain
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            handOver = true; // the loop finds the same failure on its next write and ends the connection there
+        } finally {
+            WRITING.setVolatile(this, 0);
+        }
+        // Re-check after letting go: the loop may have skipped a flush while this thread was writing.
+        if (handOver || !outbound.isEmpty() || outbound.isSealed()) {
+            requestFlush();
         }
     }
 
@@ -684,6 +806,17 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
 
     /** Writes queued frames through the wire until the queue is empty or the socket is full. Loop only. */
     private void write() {
+        if (!WRITING.compareAndSet(this, 0, 1)) {
+            return; // the actor is writing (plain socket only); it asks for a flush again when it lets go
+        }
+        try {
+            writeOwned();
+        } finally {
+            WRITING.setVolatile(this, 0);
+        }
+    }
+
+    private void writeOwned() {
         try {
             ByteBuffer staging = loop.writeBuffer;
             for (int round = 0; round < 16; round++) {
@@ -916,6 +1049,7 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
 
     private void setWriteInterest(boolean on) {
         updateInterest(on ? interest | SelectionKey.OP_WRITE : interest & ~SelectionKey.OP_WRITE);
+        socketFull = (interest & SelectionKey.OP_WRITE) != 0;
     }
 
     private void updateInterest(int ops) {
