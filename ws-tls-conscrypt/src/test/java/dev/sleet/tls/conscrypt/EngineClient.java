@@ -207,6 +207,23 @@ final class EngineClient implements AutoCloseable {
     }
 
     /**
+     * Reads until the server's close_notify (RFC 8446 §6.1) arrives: true when it does before the connection
+     * ends, false when the connection simply ends (or nothing comes within {@code timeout}).
+     */
+    boolean awaitCloseNotify(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        try {
+            while (true) {
+                unwrapOnce();
+            }
+        } catch (EOFException e) {
+            return engine.isInboundDone() && e.getMessage().contains("close_notify");
+        } catch (SocketTimeoutException | SocketException e) {
+            return false;
+        }
+    }
+
+    /**
      * True when the server ends the connection within {@code timeout}: end of stream, a reset, a TLS alert or
      * close_notify. Application data that arrives meanwhile is ignored. False when it stays open.
      */

@@ -93,6 +93,19 @@ class TlsFaultsEndOneConnectionTest {
 
     @ParameterizedTest
     @MethodSource("dev.sleet.tls.conscrypt.TlsFixtures#transports")
+    void orderlyCloseEndsWithCloseNotify(String transport) throws Exception {
+        // The good path first: a WebSocket close handshake (RFC 6455 §7.1.2), then TLS's own (RFC 8446 §6.1).
+        try (EngineClient c = new EngineClient(client(), server(transport).port(), null)) {
+            c.handshake();
+            c.upgrade();
+            c.send(RawWebSocket.encode(true, 0, dev.sleet.frame.Opcode.CLOSE, new byte[] {0x03, (byte) 0xE8}));
+            assertTrue(c.awaitCloseNotify(Duration.ofSeconds(10)), "no close_notify before the socket closed");
+        }
+        assertEquals(CloseCodes.NORMAL, handler.awaitClose(Duration.ofSeconds(10)).code());
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.sleet.tls.conscrypt.TlsFixtures#transports")
     void plainHttpOnTheTlsPort(String transport) throws Exception {
         try (Socket s = new Socket("127.0.0.1", server(transport).port())) {
             s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n\r\n")
