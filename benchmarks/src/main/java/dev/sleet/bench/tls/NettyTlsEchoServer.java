@@ -48,6 +48,7 @@ final class NettyTlsEchoServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        ch.config().setTcpNoDelay(true);
                         ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new HttpServerCodec(),
                                 new HttpObjectAggregator(65536),
                                 new WebSocketServerProtocolHandler("/", null, false, 1 << 20),

@@ -24,7 +24,7 @@ import org.conscrypt.Conscrypt;
  * What one server-side TLS handshake costs the thread that drives it, with no network and no other load: a
  * Conscrypt client engine and a server engine (the JDK's, as {@code jdk-tls} configures it, or Conscrypt's, as
  * the {@code conscrypt} transport does) pass records through memory on one thread, and only the server's calls
- * are timed — split into wrap/unwrap and the JDK's delegated tasks, which are what an event loop would run inline
+ * are timed, in thread CPU time — split into wrap/unwrap and the JDK's delegated tasks, which are what an event loop would run inline
  * or hand to another thread. This is the figure behind the decision to keep delegated tasks on the loop.
  *
  * <pre>
@@ -34,6 +34,9 @@ import org.conscrypt.Conscrypt;
  */
 public final class TlsHandshakeCost {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** CPU time of the measuring thread: other processes on a shared machine do not inflate it. */
+    private static final java.lang.management.ThreadMXBean CPU =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     /** Server nanoseconds spent per handshake: in engine calls, and in delegated tasks. */
     private record Cost(double engineMicros, double taskMicros) {
@@ -75,7 +78,7 @@ public final class TlsHandshakeCost {
                 measure(client, e.getValue(), tls, handshakes / 4, null); // warm-up
                 Cost c = measure(client, e.getValue(), tls, handshakes, new String[1]);
                 costs.get(e.getKey()).add(c);
-                System.out.printf(Locale.ROOT, "run %d  %-10s %8.0f µs/handshake (engine %6.0f, delegated tasks %6.0f)"
+                System.out.printf(Locale.ROOT, "run %d  %-10s %8.0f CPU µs/handshake (engine %6.0f, delegated tasks %6.0f)"
                         + " = %,6.0f handshakes/s per core%n", run + 1, e.getKey(), c.totalMicros(), c.engineMicros(),
                         c.taskMicros(), 1e6 / c.totalMicros());
             }
@@ -83,7 +86,7 @@ public final class TlsHandshakeCost {
         String[] group = new String[1];
         measure(client, jdkServer, tls, 1, group);
         System.out.println("\nnegotiated with the JDK server: " + group[0]);
-        System.out.println("\n| server engine | µs per handshake (median) | of which delegated tasks | handshakes/s per core |");
+        System.out.println("\n| server engine | CPU µs per handshake (median) | of which delegated tasks | handshakes/s per core |");
         System.out.println("|---|---|---|---|");
         costs.forEach((name, list) -> {
             double total = TlsLoadBenchmark.median(list.stream().map(Cost::totalMicros).toList());
@@ -101,10 +104,10 @@ public final class TlsHandshakeCost {
             // a new peer name each time: the client has no session to resume, so every handshake is a full one
             SSLEngine c = clientContext.createSSLEngine("h" + i + ".cost.test", 443);
             c.setUseClientMode(true);
-            long t0 = System.nanoTime();
+            long t0 = CPU.getCurrentThreadCpuTime();
             SSLEngine s = TlsSupport.configure(serverContext.createSSLEngine(), tls);
             s.beginHandshake();
-            engineNanos += System.nanoTime() - t0;
+            engineNanos += CPU.getCurrentThreadCpuTime() - t0;
             c.beginHandshake();
             ByteBuffer toServer = ByteBuffer.allocate(1 << 16);
             ByteBuffer toClient = ByteBuffer.allocate(1 << 16);
@@ -114,9 +117,9 @@ public final class TlsHandshakeCost {
                 drive(c, toClient, toServer, sink, null);
                 // server side, timed
                 long[] tasks = new long[1];
-                long s0 = System.nanoTime();
+                long s0 = CPU.getCurrentThreadCpuTime();
                 drive(s, toServer, toClient, sink, tasks);
-                engineNanos += System.nanoTime() - s0 - tasks[0];
+                engineNanos += CPU.getCurrentThreadCpuTime() - s0 - tasks[0];
                 taskNanos += tasks[0];
             }
             if (!(done(c) && done(s))) {
@@ -143,13 +146,13 @@ public final class TlsHandshakeCost {
             HandshakeStatus hs = e.getHandshakeStatus();
             switch (hs) {
                 case NEED_TASK -> {
-                    long t0 = System.nanoTime();
+                    long t0 = taskNanos == null ? 0 : CPU.getCurrentThreadCpuTime();
                     Runnable r;
                     while ((r = e.getDelegatedTask()) != null) {
                         r.run();
                     }
                     if (taskNanos != null) {
-                        taskNanos[0] += System.nanoTime() - t0;
+                        taskNanos[0] += CPU.getCurrentThreadCpuTime() - t0;
                     }
                 }
                 case NEED_WRAP -> {
