@@ -63,7 +63,7 @@ class TlsFaultsEndOneConnectionTest {
     void nothingLeftOpen() throws Exception {
         TlsFixtures.awaitNoConnections(jdk, Duration.ofSeconds(5));
         TlsFixtures.awaitNoConnections(conscrypt, Duration.ofSeconds(5));
-        handler.closes.clear();
+        handler.settle(Duration.ofSeconds(10));
     }
 
     static WebSocketServer server(String transport) {

@@ -45,6 +45,13 @@ final class TlsFixtures {
      */
     static final class EchoHandler implements WebSocketHandler {
         final BlockingQueue<CloseStatus> closes = new LinkedBlockingQueue<>();
+        private final java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void onOpen(Connection connection) {
+            opened.incrementAndGet();
+        }
 
         @Override
         public void onMessage(Connection connection, Message message) {
@@ -59,6 +66,22 @@ final class TlsFixtures {
         @Override
         public void onClose(Connection connection, CloseStatus status) {
             closes.add(status);
+            ended.incrementAndGet();
+        }
+
+        /**
+         * Waits until every connection that opened has had its {@code onClose} (which runs in its actor, after
+         * the socket is gone), then forgets the statuses, so the next test sees only its own.
+         */
+        void settle(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (ended.get() < opened.get() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            if (ended.get() < opened.get()) {
+                throw new AssertionError((opened.get() - ended.get()) + " connections never got onClose");
+            }
+            closes.clear();
         }
 
         CloseStatus awaitClose(Duration timeout) throws InterruptedException {
