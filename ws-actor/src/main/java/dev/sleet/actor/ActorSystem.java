@@ -124,7 +124,11 @@ public interface ActorSystem extends AutoCloseable {
      */
     CompletableFuture<ShutdownResult> shutdownAsync(Duration timeout);
 
-    /** {@link #shutdown(Duration)} with the builder's {@linkplain Builder#closeTimeout(Duration) close timeout}. */
+    /**
+     * {@link #shutdown(Duration)} with the builder's {@linkplain Builder#closeTimeout(Duration) close timeout}.
+     *
+     * @throws IllegalStateException if called from one of this system's threads
+     */
     @Override
     void close();
 

@@ -181,11 +181,11 @@ class SupervisionCrashIsolationTest {
     void restartWindowOpensAgainAfterItElapses() throws Exception {
         Probe probe = new Probe();
         Fragile fragile = new Fragile(probe);
-        ActorRef<String> ref = system.spawn(fragile, SpawnOptions.defaults().restart(1, Duration.ofMillis(50)));
+        ActorRef<String> ref = system.spawn(fragile, SpawnOptions.defaults().restart(1, Duration.ofMillis(500)));
         ref.tell("boom");
         ref.tell("a");
         probe.expect("a@1");
-        Thread.sleep(120); // the window of the first crash has closed
+        Thread.sleep(600); // the window of the first crash has closed
         ref.tell("boom");
         ref.tell("b");
         probe.expect("b@1");

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * (on every join and leave) and {@code {"type":"welcome","name":..}}.
  */
 public final class ChatServer {
-    static final String USAGE = "usage: ./sleet chat [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--verbose]";
+    static final String USAGE = "usage: ./sleet chat [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--deflate] [--verbose]";
     private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final int MAX_MESSAGE = 4096;
 
@@ -140,7 +140,7 @@ public final class ChatServer {
     public static void main(String[] argv) throws IOException, InterruptedException {
         Args args;
         try {
-            args = Args.parse(argv, USAGE, "verbose");
+            args = Args.parse(argv, USAGE, "verbose", "deflate");
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
@@ -148,8 +148,11 @@ public final class ChatServer {
         }
         Launch.configureLogging(args.flag("verbose"));
         Rooms rooms = Rooms.create();
-        WebSocketServer server = builder(rooms, args.get("host", "0.0.0.0"), args.port(8080), args.path("tls-cert"),
-                args.path("tls-key")).start();
-        Launch.serve("chat", server, true);
+        WebSocketServer.Builder b = builder(rooms, args.get("host", "0.0.0.0"), args.port(8080), args.path("tls-cert"),
+                args.path("tls-key"));
+        if (args.flag("deflate")) {
+            b.extension("permessage-deflate");
+        }
+        Launch.serve(args.flag("deflate") ? "chat (permessage-deflate on)" : "chat", b.start(), true);
     }
 }

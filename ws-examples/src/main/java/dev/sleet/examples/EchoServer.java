@@ -9,11 +9,12 @@ import java.nio.file.Path;
 
 /**
  * Echoes every text and binary message back to its sender, on any path. Started by
- * {@code ./sleet echo [--port N] [--host H] [--tls-cert FILE --tls-key FILE]}; prints one line when it listens and
+ * {@code ./sleet echo [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--deflate]} ({@code --deflate} offers
+ * permessage-deflate, RFC 7692, to clients that ask for it); prints one line when it listens and
  * shuts down gracefully on SIGTERM or Ctrl-C.
  */
 public final class EchoServer {
-    static final String USAGE = "usage: ./sleet echo [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--verbose]";
+    static final String USAGE = "usage: ./sleet echo [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--deflate] [--verbose]";
 
     private EchoServer() {
     }
@@ -44,15 +45,18 @@ public final class EchoServer {
     public static void main(String[] argv) throws IOException, InterruptedException {
         Args args;
         try {
-            args = Args.parse(argv, USAGE, "verbose");
+            args = Args.parse(argv, USAGE, "verbose", "deflate");
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
         }
         Launch.configureLogging(args.flag("verbose"));
-        WebSocketServer server = builder(args.get("host", "0.0.0.0"), args.port(8080), args.path("tls-cert"),
-                args.path("tls-key")).start();
-        Launch.serve("echo", server, false);
+        WebSocketServer.Builder b = builder(args.get("host", "0.0.0.0"), args.port(8080), args.path("tls-cert"),
+                args.path("tls-key"));
+        if (args.flag("deflate")) {
+            b.extension("permessage-deflate");
+        }
+        Launch.serve(args.flag("deflate") ? "echo (permessage-deflate on)" : "echo", b.start(), false);
     }
 }

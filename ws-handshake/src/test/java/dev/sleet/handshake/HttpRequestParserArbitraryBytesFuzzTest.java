@@ -3,6 +3,8 @@ package dev.sleet.handshake;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HttpRequestParserArbitraryBytesFuzzTest {
 
+    private static final InetSocketAddress ADDRESS = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
     private static final HttpLimits SMALL = new HttpLimits(64, 8, 256);
     private static final HandshakeNegotiator NEGOTIATOR = new HandshakeNegotiator(HandshakeConfig.builder()
             .subprotocols("chat", "mqtt")
@@ -71,8 +74,11 @@ class HttpRequestParserArbitraryBytesFuzzTest {
     private static String handshake(HttpRequest request) {
         try {
             HandshakeResult result = NEGOTIATOR.negotiate(request);
+            UpgradeRequest view = UpgradeRequest.of(request, ADDRESS, ADDRESS)
+                    .withSubprotocol(result.subprotocol().orElse(null));
+            assertEquals(request.path(), view.path());
             assertTrue(HandshakeResponses.switchingProtocols(result).remaining() > 0);
-            return request + " -> 101 " + result;
+            return request + " -> 101 " + result + " " + view.queryParams();
         } catch (HandshakeException e) {
             assertTrue(e.status() == 400 || e.status() == 403 || e.status() == 426, e.getMessage());
             return request + " -> " + e.getMessage();

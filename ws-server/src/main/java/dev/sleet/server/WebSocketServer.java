@@ -1,7 +1,9 @@
 package dev.sleet.server;
 
 import dev.sleet.actor.ActorSystem;
+import dev.sleet.handshake.ExtensionProviders;
 import dev.sleet.handshake.HttpLimits;
+import dev.sleet.handshake.spi.ExtensionProvider;
 import dev.sleet.server.internal.ServerConfig;
 import dev.sleet.server.internal.ServerCore;
 import java.io.IOException;
@@ -88,7 +90,7 @@ public interface WebSocketServer extends AutoCloseable {
         private TlsConfig tls;
         private final List<String> subprotocols = new ArrayList<>();
         private final List<String> allowedOrigins = new ArrayList<>();
-        private final List<String> extensions = new ArrayList<>();
+        private final List<ExtensionProvider> extensions = new ArrayList<>();
         private long maxMessageSize = 16L << 20;
         private long maxFrameSize = -1;
         private int maxConnections = Integer.MAX_VALUE;
@@ -187,9 +189,23 @@ public interface WebSocketServer extends AutoCloseable {
             return this;
         }
 
-        /** Enables a WebSocket extension found through {@code ServiceLoader}, e.g. {@code permessage-deflate}. */
+        /**
+         * Enables a WebSocket extension found through {@code ServiceLoader}, e.g. {@code permessage-deflate} (module
+         * {@code ws-deflate}).
+         *
+         * @throws IllegalArgumentException when no available provider has that name; the message lists those found
+         */
         public Builder extension(String name) {
-            extensions.add(Objects.requireNonNull(name, "name"));
+            extensions.add(ExtensionProviders.named(Objects.requireNonNull(name, "name")));
+            return this;
+        }
+
+        /**
+         * Enables a WebSocket extension given as a provider object, e.g. {@code new PerMessageDeflate(config)} to
+         * choose its settings. Its agreements must also be the codec's {@code dev.sleet.frame.spi.FrameExtension}.
+         */
+        public Builder extension(ExtensionProvider provider) {
+            extensions.add(Objects.requireNonNull(provider, "provider"));
             return this;
         }
 

@@ -6,6 +6,7 @@ import dev.sleet.frame.FrameParser;
 import dev.sleet.frame.Frames;
 import dev.sleet.frame.Opcode;
 import dev.sleet.frame.Role;
+import dev.sleet.frame.Rsv;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +69,8 @@ public final class RawWebSocket implements AutoCloseable {
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
         this.handshakeHeaders = headers;
-        this.parser = new FrameParser(Role.CLIENT, Long.MAX_VALUE >>> 1);
+        // Any RSV bits are read and reported (Frame.rsv()): tests of extensions decide what they mean.
+        this.parser = new FrameParser(Role.CLIENT, Long.MAX_VALUE >>> 1, Rsv.ALL);
         readBuffer.flip();
         if (leftover.hasRemaining()) {
             readBuffer.clear();

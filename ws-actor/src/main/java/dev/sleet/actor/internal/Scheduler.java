@@ -36,6 +36,11 @@ final class Scheduler {
     /** A worker runs at most this many actors in a row from its slot before it looks at the global queue. */
     static final int SLOT_STREAK = 32;
 
+    /** The low 16 bits of {@link #idleTop}: the top worker's index + 1. */
+    private static final long IDLE_INDEX_MASK = 0b1111_1111_1111_1111L;
+    /** The stamp of {@link #idleTop} sits above the index. */
+    private static final int STAMP_SHIFT = 16;
+
     private static final VarHandle SEARCHERS;
     private static final VarHandle IDLE_TOP;
 
@@ -103,7 +108,7 @@ final class Scheduler {
 
     /** Wakes one parked worker unless a worker is already searching (which will find the new work). */
     void signalWork() {
-        if (searchers != 0 || (idleTop & 0xFFFF) == 0) { // lv, lv: after the work was published
+        if (searchers != 0 || (idleTop & IDLE_INDEX_MASK) == 0) { // lv, lv: after the work was published
             return;
         }
         wakeOne();
@@ -160,20 +165,20 @@ final class Scheduler {
         long next;
         do {
             top = idleTop;
-            w.nextIdle = (int) (top & 0xFFFF); // plain: published by the CAS below
-            next = (((top >>> 16) + 1) << 16) | (w.index + 1);
+            w.nextIdle = (int) (top & IDLE_INDEX_MASK); // published by the CAS below
+            next = (((top >>> STAMP_SHIFT) + 1) << STAMP_SHIFT) | (w.index + 1);
         } while (!IDLE_TOP.compareAndSet(this, top, next));
     }
 
     private Worker popIdle() {
         for (;;) {
             long top = idleTop;
-            int i = (int) (top & 0xFFFF);
+            int i = (int) (top & IDLE_INDEX_MASK);
             if (i == 0) {
                 return null;
             }
             Worker w = workers[i - 1];
-            long next = (((top >>> 16) + 1) << 16) | w.nextIdle; // read after the lv of top: its pushed value
+            long next = (((top >>> STAMP_SHIFT) + 1) << STAMP_SHIFT) | w.nextIdle; // read after the lv of top
             if (IDLE_TOP.compareAndSet(this, top, next)) { // cas: the stamp rejects a top popped and pushed again
                 return w;
             }

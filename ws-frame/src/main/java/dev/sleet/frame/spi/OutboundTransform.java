@@ -26,6 +26,20 @@ public interface OutboundTransform extends AutoCloseable {
      */
     ByteBuffer transform(Opcode opcode, ByteBuffer payload);
 
+    /**
+     * Whether this transform's output for a message depends on that message alone: non-null when the transform
+     * carries no context from one message to the next (e.g. permessage-deflate with
+     * {@code server_no_context_takeover}), so that every transform with an {@link Object#equals equal} key turns
+     * the same message into the same bytes. A broadcast may then transform a message once per distinct key and
+     * share the result among every connection with that key, instead of once per connection.
+     *
+     * @return a key with value semantics, or {@code null} (the default) when the output depends on earlier
+     *     messages and every connection must transform for itself, in order
+     */
+    default Object contextFreeKey() {
+        return null;
+    }
+
     /** Releases resources. Called once when the connection's codec is closed. */
     @Override
     void close();

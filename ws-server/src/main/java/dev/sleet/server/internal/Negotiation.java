@@ -1,6 +1,5 @@
 package dev.sleet.server.internal;
 
-import dev.sleet.handshake.ExtensionProviders;
 import dev.sleet.handshake.HandshakeConfig;
 import dev.sleet.handshake.HandshakeNegotiator;
 import dev.sleet.handshake.OriginPolicy;
@@ -15,10 +14,9 @@ final class Negotiation {
 
     static HandshakeNegotiator negotiator(ServerConfig config) {
         List<ExtensionProvider> extensions = new ArrayList<>();
-        for (String name : config.extensions()) {
-            ExtensionProvider p = ExtensionProviders.named(name); // fails with the names found
+        for (ExtensionProvider p : config.extensions()) { // names were resolved by the builder
             if (!p.isAvailable()) {
-                throw new IllegalStateException("extension " + name + " is installed but not available");
+                throw new IllegalStateException("extension " + p.name() + " is installed but not available");
             }
             extensions.add(p);
         }

@@ -2,6 +2,7 @@ package dev.sleet.server.internal;
 
 import dev.sleet.actor.ActorSystem;
 import dev.sleet.handshake.HttpLimits;
+import dev.sleet.handshake.spi.ExtensionProvider;
 import dev.sleet.server.HttpHandler;
 import dev.sleet.server.OverflowPolicy;
 import dev.sleet.server.TlsConfig;
@@ -27,7 +28,7 @@ public record ServerConfig(
         TlsConfig tls,
         List<String> subprotocols,
         List<String> allowedOrigins,
-        List<String> extensions,
+        List<ExtensionProvider> extensions,
         long maxMessageSize,
         long maxFrameSize,
         int maxConnections,

@@ -599,6 +599,14 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
         if (!open) {
             return SendResult.CLOSED;
         }
+        if (outboundTransform != null) {
+            // Through the extension: shared when its transform is context-free, else compressed in this
+            // connection's context, in order with its other sends.
+            synchronized (transformLock) {
+                OutboundTransform t = outboundTransform;
+                return t == null ? SendResult.CLOSED : enqueueData(message.frame(t));
+            }
+        }
         return enqueueData(message.frame());
     }
 
