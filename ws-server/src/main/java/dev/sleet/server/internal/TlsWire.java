@@ -71,11 +71,6 @@ final class TlsWire implements Wire {
         return serverName;
     }
 
-    /** True once the TLS handshake has completed. */
-    boolean handshakeDone() {
-        return handshakeDone;
-    }
-
     @Override
     public int read(ByteBuffer dst) throws IOException {
         if (inboundClosed) {
