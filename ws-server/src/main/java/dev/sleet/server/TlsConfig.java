@@ -158,8 +158,14 @@ public final class TlsConfig {
 
         /** A certificate for clients that ask for {@code serverName} via SNI. */
         public Builder sniCertificate(String serverName, Path certificateChain, Path privateKey) {
+            return sniCertificate(serverName, certificateChain, privateKey, null);
+        }
+
+        /** A certificate for clients that ask for {@code serverName} via SNI, its key encrypted with {@code password}. */
+        public Builder sniCertificate(String serverName, Path certificateChain, Path privateKey, char[] password) {
+            Objects.requireNonNull(serverName, "serverName");
             sniCertificates.put(serverName.toLowerCase(java.util.Locale.ROOT),
-                    new PemPair(certificateChain, privateKey, null));
+                    new PemPair(certificateChain, privateKey, password == null ? null : password.clone()));
             return this;
         }
 

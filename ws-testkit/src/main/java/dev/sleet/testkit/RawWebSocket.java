@@ -101,6 +101,15 @@ public final class RawWebSocket implements AutoCloseable {
         return upgrade(s, port, path, "");
     }
 
+    /**
+     * Runs the TLS handshake on a socket the caller has connected and configured (SNI names, ALPN, protocols) but
+     * not yet used, then upgrades.
+     */
+    public static RawWebSocket connectTls(SSLSocket socket, String path, String extraHeaders) throws IOException {
+        socket.startHandshake();
+        return upgrade(socket, socket.getPort(), path, extraHeaders);
+    }
+
     private static RawWebSocket upgrade(Socket s, int port, String path, String extraHeaders) throws IOException {
         s.setTcpNoDelay(true);
         s.setSoTimeout(10_000);

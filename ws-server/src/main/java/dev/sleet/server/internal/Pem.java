@@ -290,6 +290,9 @@ final class Pem {
             return Files.readString(file, StandardCharsets.US_ASCII);
         } catch (NoSuchFileException e) {
             throw new TransportException("TLS " + what + " file not found: " + file, e);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new TransportException(file + ": not a PEM text file (binary DER? convert it with openssl, e.g. "
+                    + "'openssl x509 -inform der' or 'openssl pkey -inform der')", e);
         } catch (IOException e) {
             throw new TransportException("cannot read TLS " + what + " file " + file + ": " + e.getMessage(), e);
         }
@@ -301,10 +304,16 @@ final class Pem {
             if (line.contains(":")) {
                 continue; // RFC 1421 headers such as Proc-Type
             }
-            clean.append(line.strip());
+            for (int i = 0; i < line.length(); i++) {
+                char c = line.charAt(i);
+                if (!Character.isWhitespace(c)) {
+                    clean.append(c);
+                }
+            }
         }
         try {
-            return Base64.getMimeDecoder().decode(clean.toString());
+            // Strict: a MIME decoder would skip stray characters and hand garbage to the key parser.
+            return Base64.getDecoder().decode(clean.toString());
         } catch (IllegalArgumentException e) {
             throw new TransportException(file + ": the PEM body is not valid Base64", e);
         }

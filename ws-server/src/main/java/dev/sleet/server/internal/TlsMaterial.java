@@ -11,6 +11,8 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -56,33 +58,66 @@ public final class TlsMaterial {
         try {
             KeyStore store;
             char[] password;
+            Map<String, String> aliasByName = new HashMap<>();
+            String fallback;
             if (config.keyStore().isPresent()) {
                 store = config.keyStore().get();
                 password = config.keyStorePassword().orElse(new char[0]);
+                fallback = null; // names nothing the store has: the key manager's own choice
+                for (String alias : Collections.list(store.aliases())) {
+                    if (store.isKeyEntry(alias) && store.getCertificate(alias) instanceof X509Certificate c) {
+                        for (String name : namesOf(c)) {
+                            aliasByName.putIfAbsent(name, alias);
+                        }
+                    }
+                }
             } else {
                 password = "sleet".toCharArray(); // protects the in-memory store only
                 store = KeyStore.getInstance("PKCS12");
                 store.load(null, null);
-                Pem.KeyPair pair = Pem.load(config.certificateChain().orElseThrow(), config.privateKey().orElseThrow(),
-                        config.keyPassword().orElse(null));
+                Pem.KeyPair pair = Pem.load(config.certificateChain().orElseThrow(),
+                        config.privateKey().orElseThrow(), config.keyPassword().orElse(null));
                 store.setKeyEntry(DEFAULT_ALIAS, pair.key(), password, pair.chain().toArray(new X509Certificate[0]));
+                fallback = DEFAULT_ALIAS;
                 for (Map.Entry<String, TlsConfig.PemPair> sni : config.sniCertificates().entrySet()) {
                     TlsConfig.PemPair p = sni.getValue();
                     Pem.KeyPair extra = Pem.load(p.certificateChain(), p.privateKey(), p.keyPassword());
-                    store.setKeyEntry("sni:" + sni.getKey(), extra.key(), password,
-                            extra.chain().toArray(new X509Certificate[0]));
+                    String alias = "sni:" + sni.getKey();
+                    store.setKeyEntry(alias, extra.key(), password, extra.chain().toArray(new X509Certificate[0]));
+                    aliasByName.put(sni.getKey(), alias);
                 }
             }
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            // SunX509 reads every key with the store password at once, so a wrong password fails here, at start.
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
             kmf.init(store, password);
             List<KeyManager> out = new ArrayList<>();
             for (KeyManager km : kmf.getKeyManagers()) {
-                out.add(km instanceof X509KeyManager x ? new SniKeyManager(x) : km);
+                out.add(km instanceof X509KeyManager x ? new SniKeyManager(x, aliasByName, fallback) : km);
             }
             return out.toArray(new KeyManager[0]);
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new TransportException("cannot load TLS key material: " + e.getMessage(), e);
         }
+    }
+
+    /** The DNS names a certificate serves (RFC 6125 §6.4): its SAN dNSNames, or its CN when it has none. */
+    private static List<String> namesOf(X509Certificate cert) throws java.security.cert.CertificateParsingException {
+        List<String> names = new ArrayList<>();
+        if (cert.getSubjectAlternativeNames() != null) {
+            for (List<?> san : cert.getSubjectAlternativeNames()) {
+                if (san.size() == 2 && Integer.valueOf(2).equals(san.get(0)) && san.get(1) instanceof String dns) {
+                    names.add(dns.toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        if (names.isEmpty()) {
+            for (String rdn : cert.getSubjectX500Principal().getName().split(",")) {
+                if (rdn.startsWith("CN=")) {
+                    names.add(rdn.substring(3).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return names;
     }
 
     public static SSLEngine configure(SSLEngine engine, TlsConfig config) {
@@ -111,62 +146,78 @@ public final class TlsMaterial {
     }
 
     /**
-     * Picks the certificate for the SNI name a client asked for (RFC 6066 §3), falling back to the default one;
-     * everything else is delegated.
+     * Picks the certificate for the SNI name a client asked for (RFC 6066 §3): an entry registered for that exact
+     * name, else one for the wildcard of its parent ({@code *.example.com}), else the default entry (or, for a
+     * user's key store, the delegate's own choice). Everything else is delegated.
      */
     private static final class SniKeyManager extends X509ExtendedKeyManager {
         private final X509KeyManager delegate;
+        private final Map<String, String> aliasByName;
+        private final String fallback;
 
-        SniKeyManager(X509KeyManager delegate) {
+        SniKeyManager(X509KeyManager delegate, Map<String, String> aliasByName, String fallback) {
             this.delegate = delegate;
+            this.aliasByName = Map.copyOf(aliasByName);
+            this.fallback = fallback;
         }
 
         @Override
         public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-            SSLSession session = engine == null ? null : engine.getHandshakeSession();
-            String alias = bySni(keyType, session);
+            String alias = aliasFor(engine == null ? null : engine.getHandshakeSession());
             if (alias != null) {
-                return alias;
+                return hasKey(alias, keyType) ? alias : null;
             }
             if (delegate instanceof X509ExtendedKeyManager ext) {
-                String chosen = ext.chooseEngineServerAlias(keyType, issuers, engine);
-                if (chosen != null && chosen.startsWith("sni:") && hasKey(DEFAULT_ALIAS, keyType)) {
-                    return DEFAULT_ALIAS; // a client without SNI gets the default certificate
-                }
-                return chosen;
+                return ext.chooseEngineServerAlias(keyType, issuers, engine);
             }
             return delegate.chooseServerAlias(keyType, issuers, null);
         }
 
-        private String bySni(String keyType, SSLSession session) {
-            if (!(session instanceof ExtendedSSLSession ext)) {
-                return null;
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            String alias = aliasFor(socket instanceof javax.net.ssl.SSLSocket ssl ? ssl.getHandshakeSession() : null);
+            if (alias != null) {
+                return hasKey(alias, keyType) ? alias : null;
             }
-            for (SNIServerName name : ext.getRequestedServerNames()) {
-                if (name instanceof SNIHostName host) {
-                    String alias = "sni:" + host.getAsciiName().toLowerCase(Locale.ROOT);
-                    if (hasKey(alias, keyType)) {
-                        return alias;
+            return delegate.chooseServerAlias(keyType, issuers, socket);
+        }
+
+        /**
+         * The entry for the name the client asked for, or the fallback; null to let the delegate choose. A
+         * non-null answer is final: when its key does not fit the key type being tried the engine is told "none"
+         * and tries its next key type, rather than being handed another name's certificate.
+         */
+        private String aliasFor(SSLSession session) {
+            if (session instanceof ExtendedSSLSession ext) {
+                for (SNIServerName name : ext.getRequestedServerNames()) {
+                    if (name instanceof SNIHostName host) {
+                        String n = host.getAsciiName().toLowerCase(Locale.ROOT);
+                        String alias = aliasByName.get(n);
+                        int dot = n.indexOf('.');
+                        if (alias == null && dot > 0) {
+                            alias = aliasByName.get("*" + n.substring(dot));
+                        }
+                        if (alias != null) {
+                            return alias;
+                        }
                     }
                 }
             }
-            return null;
+            return fallback;
         }
 
+        /** True when {@code alias}'s key is of the algorithm {@code keyType} names ("EC", "RSA", "EC_RSA"...). */
         private boolean hasKey(String alias, String keyType) {
             X509Certificate[] chain = delegate.getCertificateChain(alias);
             if (chain == null || chain.length == 0) {
                 return false;
             }
-            String alg = chain[0].getPublicKey().getAlgorithm();
-            return keyType == null || keyType.equalsIgnoreCase(alg)
-                    || keyType.startsWith("EC") && alg.equals("EC")
-                    || keyType.startsWith("RSA") && alg.startsWith("RSA");
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return delegate.chooseServerAlias(keyType, issuers, socket);
+            if (keyType == null) {
+                return true;
+            }
+            int sep = keyType.indexOf('_');
+            String wanted = sep < 0 ? keyType : keyType.substring(0, sep);
+            return wanted.equalsIgnoreCase(chain[0].getPublicKey().getAlgorithm());
         }
 
         @Override

@@ -3,7 +3,6 @@ package dev.sleet.server.internal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.List;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -15,12 +14,17 @@ import javax.net.ssl.SSLSession;
 
 /**
  * TLS over the event loop with any {@link SSLEngine} (the JDK's, Conscrypt's): handshake, unwrap on read, wrap
- * on write, close_notify on close. Ciphertext moves through buffers owned by the loop; a connection keeps bytes
- * of its own only when a record arrives in pieces or the socket takes part of a write, and drops them once used,
- * so an idle TLS connection holds no buffer.
+ * on write, close_notify on close. Ciphertext moves through two buffers owned by the loop; a connection keeps
+ * bytes of its own only when a record arrives in pieces or the socket takes part of a write, and drops them once
+ * used, so an idle TLS connection holds no buffer.
  *
- * <p>Renegotiation is refused: TLS 1.3 has none, and a TLS 1.2 client that asks after the first handshake gets
- * its connection ended.
+ * <p>Renegotiation is refused: a TLS 1.2 peer that starts a second handshake has its connection ended at its
+ * first renegotiation record (RFC 5746 lets a server decline). TLS 1.3 has no renegotiation; its post-handshake
+ * messages (KeyUpdate, RFC 8446 §4.6.3) are processed and answered.
+ *
+ * <p>The engine's delegated tasks (certificate and signature work in the JDK's engine; Conscrypt has none) run
+ * inline on the loop, as Netty's {@code SslHandler} does by default: see {@code docs/benchmarks.md} (TLS) for the
+ * handshake rate this gives.
  */
 final class TlsWire implements Wire {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -29,27 +33,40 @@ final class TlsWire implements Wire {
     private final SSLEngine engine;
     private final EventLoop loop;
     private final Runnable wantWrite;
+    private final Runnable wantRead;
     private final int packetSize;
+    private final int applicationSize;
 
-    /** Ciphertext received but not yet a whole record. */
+    /** Ciphertext received but not yet unwrapped: a partial record, or whole ones that did not fit. */
     private ByteBuffer pendingIn;
     /** Ciphertext produced but not yet taken by the socket. */
     private ByteBuffer pendingOut;
     private boolean handshakeDone;
+    private boolean tls13;
     private boolean inboundClosed;
+    private boolean released;
     private String serverName;
 
-    TlsWire(SocketChannel channel, SSLEngine engine, EventLoop loop, Runnable wantWrite) throws SSLException {
+    /**
+     * @param wantWrite called when ciphertext waits for the socket (the connection should ask for OP_WRITE)
+     * @param wantRead  called when whole records wait in this wire after a write unblocked them (the connection
+     *                  should read again even though the socket may have nothing new)
+     */
+    TlsWire(SocketChannel channel, SSLEngine engine, EventLoop loop, Runnable wantWrite, Runnable wantRead)
+            throws SSLException {
         this.channel = channel;
         this.engine = engine;
         this.loop = loop;
         this.wantWrite = wantWrite;
+        this.wantRead = wantRead;
         engine.setUseClientMode(false);
-        this.packetSize = engine.getSession().getPacketBufferSize();
+        SSLSession session = engine.getSession();
+        this.packetSize = session.getPacketBufferSize();
+        this.applicationSize = session.getApplicationBufferSize();
         engine.beginHandshake();
     }
 
-    /** The SNI host name the client asked for, once the handshake is done. */
+    /** The SNI host name the client asked for, once the handshake is done; null when it sent none. */
     String serverName() {
         return serverName;
     }
@@ -67,17 +84,23 @@ final class TlsWire implements Wire {
         }
         int n = channel.read(net);
         net.flip();
-        int produced = unwrapAll(net, dst);
+        int produced;
+        try {
+            produced = unwrapAll(net, dst);
+        } catch (SSLException e) {
+            sendAlert(); // the engine has the alert that explains the failure; one try to get it out
+            throw e;
+        }
         if (net.hasRemaining()) {
             pendingIn = ByteBuffer.allocate(Math.max(net.remaining(), 512)).put(net).flip();
         }
         if (inboundClosed || (n < 0 && produced == 0)) {
-            return produced > 0 ? produced : -1;
+            return produced > 0 ? produced : -1; // a truncated record before the end is simply never delivered
         }
         return produced;
     }
 
-    /** True when whole records may wait in {@code pendingIn} (dst filled up before they were unwrapped). */
+    /** True when whole records wait in {@code pendingIn} (dst filled up before they were unwrapped). */
     @Override
     public boolean hasBufferedInput() {
         return pendingIn != null && pendingIn.remaining() >= 5 && recordFits(pendingIn);
@@ -92,28 +115,30 @@ final class TlsWire implements Wire {
     private int unwrapAll(ByteBuffer net, ByteBuffer dst) throws IOException {
         int produced = 0;
         while (true) {
-            if (dst.remaining() < engine.getSession().getApplicationBufferSize()) {
-                return produced; // leave the rest for the next read; the caller drains dst first
+            if (dst.remaining() < applicationSize) {
+                return produced; // the rest waits in pendingIn; the caller drains dst first
             }
             SSLEngineResult r = engine.unwrap(net, dst);
             produced += r.bytesProduced();
             switch (r.getStatus()) {
                 case OK -> {
-                    if (!handshake(r.getHandshakeStatus())) {
+                    HandshakeStatus hs = r.getHandshakeStatus();
+                    if (handshakeDone && !tls13 && hs != HandshakeStatus.NOT_HANDSHAKING
+                            && hs != HandshakeStatus.FINISHED) {
+                        refuseRenegotiation();
+                    }
+                    if (!handshake(hs) || !net.hasRemaining()) {
                         return produced;
                     }
-                    if (!net.hasRemaining()) {
-                        return produced;
+                    if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
+                        return produced; // no progress (e.g. a handshake waiting on the socket)
                     }
                 }
-                case BUFFER_UNDERFLOW -> {
-                    return produced; // need the rest of the record
-                }
-                case BUFFER_OVERFLOW -> {
-                    return produced;
+                case BUFFER_UNDERFLOW, BUFFER_OVERFLOW -> {
+                    return produced; // need the rest of the record / room that the next read brings
                 }
                 case CLOSED -> {
-                    // close_notify from the peer: answer with ours and treat as end of stream
+                    // close_notify from the peer: answer with ours and treat it as the end of the stream
                     inboundClosed = true;
                     engine.closeOutbound();
                     handshake(engine.getHandshakeStatus());
@@ -123,9 +148,15 @@ final class TlsWire implements Wire {
         }
     }
 
+    /** A TLS 1.2 peer asked for a second handshake: say goodbye (close_notify) and fail the connection. */
+    private void refuseRenegotiation() throws SSLException {
+        engine.closeOutbound();
+        throw new SSLException("TLS renegotiation refused");
+    }
+
     /**
-     * Drives the handshake as far as it can go now. Returns false when it must wait (for the peer, or for the
-     * socket to take our records).
+     * Drives the handshake (or a TLS 1.3 post-handshake exchange) as far as it can go now. Returns false when it
+     * must wait for the socket to take our records.
      */
     private boolean handshake(HandshakeStatus status) throws IOException {
         while (true) {
@@ -147,20 +178,22 @@ final class TlsWire implements Wire {
                         return false;
                     }
                     status = r.getHandshakeStatus();
-                    if (pendingOut != null) {
-                        return status != HandshakeStatus.NEED_WRAP;
+                    if (pendingOut != null && status == HandshakeStatus.NEED_WRAP) {
+                        return false; // flushPending continues once the socket drains
                     }
                 }
                 case FINISHED -> {
-                    onHandshakeFinished();
+                    if (!handshakeDone) {
+                        onHandshakeFinished();
+                    }
                     return true;
                 }
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                     return true; // keep unwrapping what we have; more will come
                 }
                 default -> {
-                    // NOT_HANDSHAKING
-                    if (!handshakeDone && engine.getSession().isValid()) {
+                    // NOT_HANDSHAKING: an engine that skipped reporting FINISHED is done all the same
+                    if (!handshakeDone && !inboundClosed && !engine.isOutboundDone()) {
                         onHandshakeFinished();
                     }
                     return true;
@@ -169,16 +202,12 @@ final class TlsWire implements Wire {
         }
     }
 
-    private void onHandshakeFinished() throws SSLException {
-        if (handshakeDone) {
-            // RFC 5746 aside, Sleet never renegotiates: a second handshake ends the connection.
-            throw new SSLException("TLS renegotiation is not supported");
-        }
+    private void onHandshakeFinished() {
         handshakeDone = true;
         SSLSession session = engine.getSession();
+        tls13 = "TLSv1.3".equals(session.getProtocol());
         if (session instanceof ExtendedSSLSession ext) {
-            List<SNIServerName> names = ext.getRequestedServerNames();
-            for (SNIServerName name : names) {
+            for (SNIServerName name : ext.getRequestedServerNames()) {
                 if (name instanceof SNIHostName host) {
                     serverName = host.getAsciiName();
                 }
@@ -188,7 +217,7 @@ final class TlsWire implements Wire {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        if (!handshakeDone) {
+        if (!handshakeDone || pendingOut != null) {
             return 0;
         }
         int consumed = 0;
@@ -201,11 +230,15 @@ final class TlsWire implements Wire {
                 if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                     throw new IOException("TLS session closed");
                 }
-                if (r.getStatus() != SSLEngineResult.Status.OK) {
+                if (r.getStatus() != SSLEngineResult.Status.OK
+                        || r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
                     break;
                 }
             }
             out.flip();
+            if (!out.hasRemaining()) {
+                break;
+            }
             writeOrKeep(out);
         }
         return consumed;
@@ -247,21 +280,33 @@ final class TlsWire implements Wire {
             }
         }
         pendingOut = null;
-        if (!handshakeDone && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-            handshake(HandshakeStatus.NEED_WRAP);
+        HandshakeStatus hs = engine.getHandshakeStatus();
+        if (hs == HandshakeStatus.NEED_WRAP || hs == HandshakeStatus.NEED_TASK) {
+            handshake(hs); // the handshake was waiting for the socket
+        }
+        if (pendingOut == null && pendingIn != null) {
+            wantRead.run(); // records that arrived meanwhile
         }
         return pendingOut == null;
     }
 
     @Override
     public void close() {
+        if (released) {
+            return;
+        }
         try {
-            engine.closeOutbound();
-            ByteBuffer out = netOut();
-            out.clear();
-            engine.wrap(EMPTY, out);
-            out.flip();
-            channel.write(out); // best effort: one try, the socket closes next
+            boolean clean = pendingOut == null || flushPending();
+            if (clean) {
+                // close_notify (RFC 8446 §6.1); one try, the socket closes next. Never after a partly written
+                // record, which would splice the alert into it.
+                engine.closeOutbound();
+                ByteBuffer out = netOut();
+                out.clear();
+                engine.wrap(EMPTY, out);
+                out.flip();
+                channel.write(out);
+            }
         } catch (IOException | RuntimeException ignored) {
             // the peer may be gone already
         }
@@ -272,10 +317,59 @@ final class TlsWire implements Wire {
     public void abort() {
         pendingIn = null;
         pendingOut = null;
+        release();
         try {
             channel.close();
         } catch (IOException ignored) {
             // released either way
+        }
+    }
+
+    /**
+     * Closes both directions of the engine so it frees what it holds now rather than when collected (Conscrypt's
+     * engine keeps native resources, file descriptors among them, until both are closed).
+     */
+    private void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        engine.closeOutbound();
+        // An engine counts its outbound side as done only once its last records (close_notify, an alert) have
+        // been taken out; they are dropped here, the socket is closing.
+        ByteBuffer sink = netOut();
+        try {
+            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+                sink.clear();
+                if (engine.wrap(EMPTY, sink).bytesProduced() == 0) {
+                    break;
+                }
+            }
+        } catch (SSLException | RuntimeException ignored) {
+            // nothing more to take out
+        }
+        if (!engine.isInboundDone()) {
+            try {
+                engine.closeInbound();
+            } catch (SSLException expected) {
+                // "inbound closed before close_notify": true, and irrelevant now
+            }
+        }
+    }
+
+    /** One best-effort write of whatever the engine has to say after a failure (a fatal alert). */
+    private void sendAlert() {
+        try {
+            if (pendingOut != null) {
+                return;
+            }
+            ByteBuffer out = netOut();
+            out.clear();
+            engine.wrap(EMPTY, out);
+            out.flip();
+            channel.write(out);
+        } catch (IOException | RuntimeException ignored) {
+            // the connection is being failed anyway
         }
     }
 

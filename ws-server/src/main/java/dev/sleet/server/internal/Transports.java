@@ -33,12 +33,23 @@ final class Transports {
         return found;
     }
 
+    /** A chosen provider and the line that says why, at the level it deserves. */
+    record Choice(TransportProvider provider, System.Logger.Level level, String why) {
+    }
+
     /**
      * The provider named {@code name}, or (name null) the available provider of highest priority whose
      * {@code secure()} matches {@code secure}. Logs the choice and why.
      */
     static TransportProvider select(String name, boolean secure) {
-        List<TransportProvider> all = providers();
+        Choice c = choose(name, secure, providers());
+        LOG.log(c.level(), c.why());
+        return c.provider();
+    }
+
+    /** The choice {@link #select(String, boolean)} makes among {@code all}, with its reason. */
+    static Choice choose(String name, boolean secure, List<TransportProvider> all) {
+        String kind = secure ? "TLS" : "plain";
         if (name != null) {
             TransportProvider p = all.stream().filter(t -> t.name().equals(name)).findFirst()
                     .orElseThrow(() -> new TransportException("no transport named '" + name + "'; found: "
@@ -50,22 +61,34 @@ final class Transports {
                 throw new TransportException("transport '" + name + "' is " + (p.secure() ? "a TLS" : "a plain")
                         + " transport but the server is configured " + (secure ? "with" : "without") + " TLS");
             }
-            LOG.log(System.Logger.Level.INFO, "transport {0} chosen by name", name);
-            return p;
+            return new Choice(p, System.Logger.Level.INFO,
+                    kind + " transport " + name + " chosen by name (" + p.availability() + ")");
         }
         List<TransportProvider> candidates = all.stream().filter(t -> t.secure() == secure)
                 .sorted(Comparator.comparingInt(TransportProvider::priority).reversed()).toList();
         for (TransportProvider p : candidates) {
-            if (p.isAvailable()) {
-                String skipped = candidates.stream().filter(c -> c != p && c.priority() >= p.priority())
-                        .map(c -> c.name() + " (" + c.availability() + ")").collect(Collectors.joining(", "));
-                LOG.log(System.Logger.Level.INFO, "transport {0} chosen (priority {1}){2}", p.name(), p.priority(),
-                        skipped.isEmpty() ? "" : "; passed over: " + skipped);
-                return p;
+            if (!p.isAvailable()) {
+                continue;
             }
+            List<TransportProvider> passedOver = candidates.stream()
+                    .filter(c -> c != p && c.priority() >= p.priority()).toList();
+            if (!passedOver.isEmpty()) {
+                // A better transport is installed but cannot run here (e.g. a native library that did not load).
+                return new Choice(p, System.Logger.Level.WARNING, kind + " transport " + p.name() + " chosen because "
+                        + passedOver.stream().map(c -> c.name() + " is not available: " + c.availability())
+                                .collect(Collectors.joining("; ")));
+            }
+            if (candidates.size() == 1) {
+                return new Choice(p, System.Logger.Level.INFO, kind + " transport " + p.name()
+                        + " chosen: the only one installed"
+                        + (secure ? " (add the ws-tls-conscrypt module for Conscrypt)" : ""));
+            }
+            return new Choice(p, System.Logger.Level.INFO, kind + " transport " + p.name()
+                    + " chosen: highest priority (" + p.priority() + ") of "
+                    + candidates.stream().map(TransportProvider::name).collect(Collectors.joining(", "))
+                    + "; " + p.availability());
         }
-        throw new TransportException("no available " + (secure ? "TLS" : "plain") + " transport; found: "
-                + describe(all));
+        throw new TransportException("no available " + kind + " transport; found: " + describe(all));
     }
 
     private static String describe(List<TransportProvider> all) {

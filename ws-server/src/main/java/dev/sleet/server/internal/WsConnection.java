@@ -186,7 +186,8 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
     void register() {
         try {
             wire = transport.secure()
-                    ? new TlsWire(channel, transport.newEngine(remote), loop, this::onWireWantsWrite)
+                    ? new TlsWire(channel, transport.newEngine(remote), loop, this::onWireWantsWrite,
+                            this::onWireHasInput)
                     : new PlainWire(channel);
             key = loop.register(channel, SelectionKey.OP_READ, this);
             interest = SelectionKey.OP_READ;
@@ -791,6 +792,13 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
         setWriteInterest(true);
     }
 
+    /** Whole TLS records wait inside the wire: read them even though the socket may stay quiet. Loop only. */
+    private void onWireHasInput() {
+        if (phase != DONE && (interest & SelectionKey.OP_READ) != 0) {
+            loop.executeLater(this::onReadable);
+        }
+    }
+
     /**
      * A flush request (new frames queued). While the socket is full and write interest is set, the readiness
      * event will do the writing; trying now would only copy bytes the socket cannot take. Loop only.
@@ -1044,7 +1052,12 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
     }
 
     private void setReadInterest(boolean on) {
+        boolean resumed = on && (interest & SelectionKey.OP_READ) == 0;
         updateInterest(on ? interest | SelectionKey.OP_READ : interest & ~SelectionKey.OP_READ);
+        if (resumed && wire != null && wire.hasBufferedInput()) {
+            // The selector only reports the socket; records a TLS wire already holds would wait for new bytes.
+            onWireHasInput();
+        }
     }
 
     private void setWriteInterest(boolean on) {
