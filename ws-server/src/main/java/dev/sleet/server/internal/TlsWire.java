@@ -301,11 +301,7 @@ final class TlsWire implements Wire {
                 // close_notify (RFC 8446 §6.1); one try, the socket closes next. Never after a partly written
                 // record, which would splice the alert into it.
                 engine.closeOutbound();
-                ByteBuffer out = netOut();
-                out.clear();
-                engine.wrap(EMPTY, out);
-                out.flip();
-                channel.write(out);
+                writeEngineOutputOnce();
             }
         } catch (IOException | RuntimeException ignored) {
             // the peer may be gone already
@@ -357,17 +353,22 @@ final class TlsWire implements Wire {
         }
     }
 
+    /** Wraps what the engine has to send with no application data (an alert, close_notify); one write, no retry. */
+    private void writeEngineOutputOnce() throws IOException {
+        ByteBuffer out = netOut();
+        out.clear();
+        engine.wrap(EMPTY, out);
+        out.flip();
+        channel.write(out);
+    }
+
     /** One best-effort write of whatever the engine has to say after a failure (a fatal alert). */
     private void sendAlert() {
         try {
             if (pendingOut != null) {
                 return;
             }
-            ByteBuffer out = netOut();
-            out.clear();
-            engine.wrap(EMPTY, out);
-            out.flip();
-            channel.write(out);
+            writeEngineOutputOnce();
         } catch (IOException | RuntimeException ignored) {
             // the connection is being failed anyway
         }
