@@ -285,7 +285,9 @@ public final class LoadBench {
             fullGc(server.pid());
             long rss0 = ProcessCpu.rssKib(server.pid());
             long heap0 = heapUsedKib(server.pid());
-            // Cycle 2 is measured.
+            // Cycle 2 is measured: the client opens its connections only now, after the baseline.
+            in.write("open\n");
+            in.flush();
             String ready = expect(out, "READY", label);
             Thread.sleep(3000);
             fullGc(server.pid());

@@ -31,8 +31,9 @@ import org.HdrHistogram.Histogram;
  *       in flight; a per-connection FIFO of send times gives the latency of each echo. Prints messages/s and
  *       p50/p99/p999 over the measurement window.</li>
  *   <li>{@code idle}: opens {@code --conns} connections, prints {@code READY n}, waits for a line on standard
- *       input (or {@code --hold} seconds), closes them, prints {@code CLOSED}. Repeats for every input line
- *       {@code again} (used to warm a server up with one open/close cycle before measuring).</li>
+ *       input (or {@code --hold} seconds), closes them, prints {@code CLOSED}. After the input line {@code again}
+ *       it waits for a line {@code open} and repeats (one open/close cycle warms a server up; the orchestrator
+ *       measures the empty server before it says {@code open}).</li>
  *   <li>{@code fanout}: {@code --conns} members and one publisher connection ({@code /pub}); the publisher keeps
  *       {@code --window} broadcasts in flight (a broadcast is done when every member has it). Prints deliveries/s
  *       and the time from send until the last member had each broadcast.</li>
@@ -603,6 +604,10 @@ public final class LoadClient {
             }
             say("CLOSED " + open.size());
             if (!"again".equals(line)) {
+                return;
+            }
+            // The orchestrator measures the server with no connections open, then says "open".
+            if (stdin.readLine() == null) {
                 return;
             }
         }
