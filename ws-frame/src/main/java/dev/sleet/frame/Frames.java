@@ -27,7 +27,7 @@ public final class Frames {
         int h = FrameHeaders.length(len, false);
         byte[] a = new byte[h + len];
         FrameHeaders.encode(a, 0, true, 0, Opcode.TEXT.code(), len, false, 0);
-        Utf8.encode(text, a, h);
+        Utf8.encode(text, a, h, len);
         return ByteBuffer.wrap(a);
     }
 

@@ -62,8 +62,9 @@ public final class Utf8 {
 
     /** Encodes {@code s} into a new array. */
     public static byte[] encode(CharSequence s) {
-        byte[] out = new byte[encodedLength(s)];
-        encode(s, out, 0);
+        int length = encodedLength(s);
+        byte[] out = new byte[length];
+        encode(s, out, 0, length);
         return out;
     }
 
@@ -74,7 +75,22 @@ public final class Utf8 {
      * @return the index after the last byte written
      */
     public static int encode(CharSequence s, byte[] dst, int off) {
+        return encode(s, dst, off, -1);
+    }
+
+    /**
+     * {@link #encode(CharSequence, byte[], int)} for a caller that already has the text's
+     * {@link #encodedLength(CharSequence)} (-1 if not). When that equals the number of chars, every char is ASCII
+     * (anything else takes two bytes or more), and a String is then copied by the JDK instead of walked char by
+     * char.
+     */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for ASCII, which is checked
+    static int encode(CharSequence s, byte[] dst, int off, int encodedLength) {
         int n = s.length();
+        if (encodedLength == n && s instanceof String str) {
+            str.getBytes(0, n, dst, off);
+            return off + n;
+        }
         int p = off;
         int i = 0;
         // ASCII run: one byte per char, no branches beyond the test.

@@ -36,6 +36,21 @@ class FramesEncodingTest {
         }
     }
 
+    /**
+     * An ASCII String is copied by the JDK instead of encoded char by char; the bytes must be those of the
+     * char-by-char encoder (reached through any other CharSequence), also around '?' and lone surrogates (which
+     * the JDK's own encoder would write as '?').
+     */
+    @Test
+    void stringCopyPathGivesTheGenericBytes() {
+        for (String s : List.of("", "how are you?", "???", "a?\uD800", "\uDC00", "?\uD83D?", "ascii only",
+                "x".repeat(70_000) + "?", "caf\u00e9?", "\uD83D\uDE00?", "\u0100", "\u0141\u0100A")) {
+            CharSequence generic = new StringBuilder(s);
+            assertArrayEquals(Feed.bytes(Frames.text(generic)), Feed.bytes(Frames.text(s)), s);
+            assertArrayEquals(Utf8.encode(generic), Utf8.encode(s), s);
+        }
+    }
+
     @Test
     void loneSurrogatesBecomeReplacementCharacters() {
         String bad = "a\uD800b\uDC00c\uD83D";

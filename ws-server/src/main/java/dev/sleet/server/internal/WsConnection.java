@@ -32,7 +32,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -605,31 +604,7 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
                         : enqueueData(Frames.text(text, outboundTransform));
             }
         }
-        return enqueueData(textFrame(text));
-    }
-
-    /**
-     * The frame {@code Frames.text(text)} makes, made faster for the common case of ASCII text: the JDK's
-     * {@code getBytes} is an intrinsic copy there, where the generic encoder walks the characters twice (it showed
-     * up in profiles of the echo benchmark; see TextFrameBenchmark). Equal lengths mean every character took one byte — ASCII, or an unpaired
-     * surrogate that the JDK writes as '?' where Sleet writes U+FFFD — so output holding a '?' takes the generic
-     * path.
-     */
-    static ByteBuffer textFrame(String text) {
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length != text.length() || contains(utf8, (byte) '?')) {
-            return Frames.text(text);
-        }
-        return Frames.frame(true, 0, Opcode.TEXT, ByteBuffer.wrap(utf8));
-    }
-
-    private static boolean contains(byte[] a, byte b) {
-        for (byte x : a) {
-            if (x == b) {
-                return true;
-            }
-        }
-        return false;
+        return enqueueData(Frames.text(text));
     }
 
     @Override
@@ -736,10 +711,7 @@ final class WsConnection implements Connection, EventLoop.Handler, EventLoop.Flu
     void endOfTurn(boolean mailboxEmpty) {
         turnThread = null;
         if (heldSends == 0 || !mailboxEmpty && heldSends < MAX_HELD_SENDS) {
-            if (heldSends > 0) {
-                turnThread = Thread.currentThread(); // keep holding: the next event of this turn adds to them
-            }
-            return;
+            return; // a held send waits for the next event's end (the mailbox is not empty), or any flush request
         }
         heldSends = 0;
         writeFromActor();
