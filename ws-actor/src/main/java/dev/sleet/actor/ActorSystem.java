@@ -99,6 +99,15 @@ public interface ActorSystem extends AutoCloseable {
     boolean isRunning();
 
     /**
+     * Whether {@code thread} belongs to this system: one of its workers, its timer thread or one of its virtual
+     * threads. Code that must not wait for the system from inside it (a shutdown) asks this first.
+     *
+     * @param thread the thread to check
+     * @return {@code true} for the system's own threads
+     */
+    boolean ownsThread(Thread thread);
+
+    /**
      * Shuts the system down and waits. From the moment it begins, {@code spawn} throws, {@code tell} answers
      * {@link TellResult#DEAD} and timers are refused. Messages already queued are handled; each actor then
      * stops with {@link ExitReason.Shutdown} ({@link Actor#onStop} runs for each). If {@code timeout} expires

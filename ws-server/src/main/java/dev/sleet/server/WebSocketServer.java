@@ -69,8 +69,22 @@ public interface WebSocketServer extends AutoCloseable {
      * Graceful shutdown: stops accepting, sends 1001 (going away) to every connection, waits up to
      * {@code timeout} for their close handshakes, then drops what remains. {@code onClose} runs for every
      * connection. Returns true when every connection closed within the timeout. Idempotent.
+     *
+     * <p>Safe from any thread. Called from one the shutdown itself needs — a handler, an HTTP handler, a timer
+     * task, an event loop — it cannot wait for itself: it starts the shutdown and returns {@code false} at once;
+     * {@link #shutdownAsync(Duration)} tells how it ended.
      */
     boolean shutdown(Duration timeout);
+
+    /**
+     * Starts the graceful shutdown of {@link #shutdown(Duration)} on a thread of its own and returns at once.
+     * Idempotent: every call returns a stage of the same outcome.
+     *
+     * @param timeout how long to wait for close handshakes before dropping connections; zero or positive
+     * @return completes, when the server has stopped (its threads too), with true when every connection closed
+     *         within the timeout
+     */
+    java.util.concurrent.CompletionStage<Boolean> shutdownAsync(Duration timeout);
 
     /** {@link #shutdown(Duration)} with a 5-second timeout. */
     @Override

@@ -140,6 +140,11 @@ public final class LocalActorSystem implements ActorSystem {
     }
 
     @Override
+    public boolean ownsThread(Thread thread) {
+        return isOwnThread(thread);
+    }
+
+    @Override
     public CompletableFuture<ShutdownResult> shutdownAsync(Duration timeout) {
         SystemConfig.positive(timeout, "timeout");
         CompletableFuture<ShutdownResult> f = new CompletableFuture<>();

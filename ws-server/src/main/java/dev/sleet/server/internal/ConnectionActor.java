@@ -6,6 +6,7 @@ import dev.sleet.actor.ExitReason;
 import dev.sleet.actor.SpawnOptions;
 import dev.sleet.frame.CloseCodes;
 import dev.sleet.frame.CloseStatus;
+import dev.sleet.handshake.HttpHeaders;
 import dev.sleet.handshake.HttpResponse;
 import dev.sleet.server.ConnectDecision;
 import dev.sleet.server.Message;
@@ -23,6 +24,8 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
     private static final System.Logger LOG = System.getLogger(ConnectionActor.class.getName());
 
     private final WsConnection connection;
+    /** What handlers see: the public facade, never the core. */
+    private final ServerConnection facade;
     private final ServerCore server;
     private final WebSocketHandler handler;
     private boolean opened;
@@ -30,6 +33,7 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
 
     ConnectionActor(WsConnection connection, ServerCore server) {
         this.connection = connection;
+        this.facade = connection.facade();
         this.server = server;
         this.handler = server.config.handler();
     }
@@ -41,7 +45,9 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
 
     @Override
     public void onMessage(ActorContext<ConnectionEvent> ctx, ConnectionEvent event) throws Exception {
-        connection.beginTurn();
+        Flusher flusher = connection.flusher();
+        flusher.beginTurn();
+
         // Flush requests to other connections (a broadcast) wake each event loop once, after the handler; only on
         // worker threads, where handlers must not block (a virtual-thread handler may, so it wakes loops at once).
         EventLoop.WakeBatch batch = Thread.currentThread().isVirtual() ? null : EventLoop.beginWakeBatch();
@@ -50,7 +56,7 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
         } finally {
             try {
                 // Replies are written once the mailbox is drained: one socket write for a batch of messages.
-                connection.endOfTurn(ctx.self().mailboxSize() == 0);
+                flusher.endOfTurn(ctx.self().mailboxSize() == 0);
             } finally {
                 if (batch != null) {
                     EventLoop.endWakeBatch(batch);
@@ -63,7 +69,7 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
         switch (event) {
             case ConnectionEvent.TextIn t -> {
                 try {
-                    handler.onMessage(connection,
+                    handler.onMessage(facade,
                             new Message.Text(new String(t.utf8(), StandardCharsets.UTF_8), t.utf8().length));
                 } finally {
                     connection.inboundHandled(t.utf8().length);
@@ -71,15 +77,16 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
             }
             case ConnectionEvent.BinaryIn b -> {
                 try {
-                    handler.onMessage(connection, new Message.Binary(ByteBuffer.wrap(b.data()).asReadOnlyBuffer()));
+                    handler.onMessage(facade, new Message.Binary(ByteBuffer.wrap(b.data()).asReadOnlyBuffer()));
                 } finally {
                     connection.inboundHandled(b.data().length);
                 }
             }
-            case ConnectionEvent.Info i -> handler.onInfo(connection, i.message());
+            case ConnectionEvent.Info i -> handler.onInfo(facade, i.message());
             case ConnectionEvent.Closing c -> connection.sendClosingFrame(c.status(), c.echo());
             case ConnectionEvent.Ended e -> {
                 reportClose(e.status());
+                facade.reportClosed(e.status()); // after onClose, in this actor: room cleanup never runs on a loop
                 ctx.stop();
             }
             case ConnectionEvent.Upgrade u -> decide(ctx, u);
@@ -94,7 +101,7 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
         } catch (Exception | Error e) {
             server.metrics.handlerCrashes.increment();
             LOG.log(System.Logger.Level.WARNING, "onConnect failed for " + connection + "; answering 500", e);
-            connection.rejectUpgrade(500, "the server failed to handle the upgrade");
+            connection.rejectUpgrade(500, "the server failed to handle the upgrade", HttpHeaders.empty());
             ctx.stop();
             return;
         }
@@ -103,7 +110,7 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
         }
         switch (decision) {
             case ConnectDecision.Reject r -> {
-                connection.rejectUpgrade(r.status(), r.reason());
+                connection.rejectUpgrade(r.status(), r.reason(), HttpHeaders.empty());
                 ctx.stop();
             }
             case ConnectDecision.Accept a -> {
@@ -111,13 +118,17 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
                 if (a.subprotocol() != null && !u.request().requestedSubprotocols().contains(a.subprotocol())) {
                     LOG.log(System.Logger.Level.WARNING, "handler chose subprotocol {0}, which the client did not"
                             + " offer; answering 500", a.subprotocol());
-                    connection.rejectUpgrade(500, "the server chose a subprotocol the client did not offer");
+                    connection.rejectUpgrade(500, "the server chose a subprotocol the client did not offer",
+                            HttpHeaders.empty());
                     ctx.stop();
                     return;
                 }
-                connection.acceptUpgrade(u.result(), sub, a.state());
+                if (!connection.acceptUpgrade(u.result(), sub, a.state())) {
+                    ctx.stop(); // the connection ended while the handler decided (or it decided too late)
+                    return;
+                }
                 opened = true;
-                handler.onOpen(connection);
+                handler.onOpen(facade);
             }
         }
     }
@@ -144,7 +155,7 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
         }
         closeReported = true;
         try {
-            handler.onClose(connection, status);
+            handler.onClose(facade, status);
         } catch (Exception | Error e) {
             server.metrics.handlerCrashes.increment();
             LOG.log(System.Logger.Level.WARNING, "onClose failed for " + connection, e);
@@ -153,20 +164,26 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
 
     @Override
     public void onStop(ActorContext<ConnectionEvent> ctx, ExitReason reason) {
+        CloseStatus reported = null;
         try {
             if (reason instanceof ExitReason.Crashed crashed) {
                 server.metrics.handlerCrashes.increment();
                 LOG.log(System.Logger.Level.WARNING, "handler failed for " + connection + "; closing with 1011",
                         crashed.cause());
                 connection.crashed();
-                reportClose(new CloseStatus(CloseCodes.INTERNAL_ERROR, "internal error"));
+                reported = new CloseStatus(CloseCodes.INTERNAL_ERROR, "internal error");
+                reportClose(reported);
             } else if (opened && !closeReported) {
                 // Stopped from outside (system shutdown, a linked exit): end the connection too.
                 connection.goingAway();
-                reportClose(connection.isOpen() ? CloseStatus.GOING_AWAY : connection.finalStatus());
+                reported = connection.isOpen() ? CloseStatus.GOING_AWAY : connection.finalStatus();
+                reportClose(reported);
             }
         } finally {
-            server.liveActors.decrementAndGet();
+            if (closeReported) {
+                facade.reportClosed(reported != null ? reported : connection.finalStatus());
+            }
+            server.actorEnded();
         }
     }
 }

@@ -64,16 +64,47 @@ public final class EventLoop implements Runnable {
     /** Loop time, read once per iteration (nanoTime), for cheap "last read" stamps. */
     private long now = System.nanoTime();
 
+    /**
+     * Whatever the loop runs on behalf of one connection (or listener) is guarded: when it throws, the loop calls
+     * {@link #failed} of its owner, which fails that owner alone (an HTTP status before the upgrade, 1011 after it)
+     * and frees what it holds. The loop itself goes on.
+     */
+    public interface Guarded {
+        /** A task of this owner threw {@code t} on the loop. Must not throw; runs on the loop. */
+        void failed(Throwable t);
+    }
+
     /** Something the loop can be asked to flush from another thread. */
-    public interface Flushable {
+    public interface Flushable extends Guarded {
         /** Runs on the loop: writes what is queued. */
         void flush();
     }
 
     /** Per-key callbacks, run on the loop thread. */
-    public interface Handler {
+    public interface Handler extends Guarded {
         /** The key is ready for the operations in {@code readyOps}. */
         void ready(SelectionKey key, int readyOps);
+    }
+
+    /** A task run for {@code owner}: a failure fails the owner, not the loop. */
+    private record OwnedTask(Guarded owner, Runnable task) implements Runnable {
+        @Override
+        public void run() {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                fail(owner, t);
+            }
+        }
+    }
+
+    private static void fail(Guarded owner, Throwable t) {
+        try {
+            owner.failed(t);
+        } catch (Throwable again) {
+            System.getLogger(EventLoop.class.getName()).log(System.Logger.Level.ERROR,
+                    "failing " + owner + " failed too", again);
+        }
     }
 
     public EventLoop(String name, ThreadFactoryWithName threads) {
@@ -118,6 +149,21 @@ public final class EventLoop implements Runnable {
             tasks.offer(task);
             wakeup();
         }
+    }
+
+    /** Runs {@code task} for {@code owner} on the loop (at once if already there); a failure fails the owner. */
+    public void execute(Guarded owner, Runnable task) {
+        if (inLoop()) {
+            new OwnedTask(owner, task).run();
+        } else {
+            tasks.offer(new OwnedTask(owner, task));
+            wakeup();
+        }
+    }
+
+    /** {@link #executeLater(Runnable)} for {@code owner}: a failure fails the owner. */
+    public void executeLater(Guarded owner, Runnable task) {
+        executeLater(new OwnedTask(owner, task));
     }
 
     /** Queues {@code task} for the loop even when called from it (runs after the current event). */
@@ -245,9 +291,7 @@ public final class EventLoop implements Runnable {
             try {
                 handler.ready(key, key.readyOps());
             } catch (Throwable t) {
-                // A handler must deal with its own failures; this is the last line that keeps the loop alive.
-                log.log(System.Logger.Level.ERROR, name + ": unhandled error from " + handler, t);
-                key.cancel();
+                fail(handler, t); // fails that connection (or listener) alone
             }
         }
     }
@@ -267,7 +311,7 @@ public final class EventLoop implements Runnable {
             try {
                 target.flush();
             } catch (Throwable t) {
-                log.log(System.Logger.Level.ERROR, name + ": flush failed", t);
+                fail(target, t);
             }
         }, 65536);
     }

@@ -39,7 +39,7 @@ final class Heartbeat implements Runnable {
         if (loop.inLoop()) {
             check();
         } else {
-            loop.execute(this);
+            loop.execute(connection, this::check);
         }
     }
 
@@ -136,7 +136,7 @@ final class Heartbeat implements Runnable {
     private void ping(long now) {
         awaitedPayload = ++pingCounter ^ connection.id();
         ByteBuffer payload = ByteBuffer.allocate(Long.BYTES).putLong(0, awaitedPayload);
-        if (connection.sendControl(Frames.ping(payload))) {
+        if (connection.sendHeartbeatPing(Frames.ping(payload))) {
             awaitingPong = true;
             pingSentAt = now;
             server.metrics.pingsSent.increment();

@@ -13,14 +13,34 @@ import java.nio.ByteBuffer;
  * one {@code headOffset} per queue tracks progress. The ring is allocated on the first send and shrinks back to
  * nothing when drained, so an idle connection holds no array.
  *
- * <p>A plain monitor guards the ring: senders are usually one actor (uncontended) and the loop holds it only to
- * copy at most one staging buffer's worth of bytes.
+ * <p>The cap counts memory, not only wire bytes: each queued frame is charged {@link #FRAME_OVERHEAD} bytes on top
+ * of its length (its buffer object, its array header, its ring slot), so a cap of N bytes bounds what a peer that
+ * never reads can make the server hold near N even when it provokes tiny frames. Control frames count too: user
+ * pings are capped like data, and the answers to the peer's pings share one slot — a ping that arrives while an
+ * earlier pong has not started out replaces that pong's payload in place (RFC 6455 §5.5.3 allows answering only
+ * the most recent ping), so a client that pings and never reads holds at most one pong here.
+ *
+ * <table>
+ *   <caption>Who touches what</caption>
+ *   <tr><th>state</th><th>written by</th><th>read by</th><th>ordering</th></tr>
+ *   <tr><td>ring, head, count, pinned, sealed, pong slot</td><td>senders (any thread), the writer</td>
+ *       <td>the same</td><td>this object's monitor</td></tr>
+ *   <tr><td>headOffset</td><td>the writer ({@code stage}/{@code consume})</td><td>the writer, discards</td>
+ *       <td>monitor</td></tr>
+ *   <tr><td>queuedBytes</td><td>under the monitor</td><td>anyone</td><td>volatile</td></tr>
+ * </table>
+ * Only one thread at a time is "the writer": the {@link Flusher} decides which.
  */
 final class Outbound {
     /** Result of {@link #offer}. */
     enum Offer { ENQUEUED, DROPPED, CLOSED, OVERFLOW_CLOSE }
 
     private static final int INITIAL_CAPACITY = 8;
+    /**
+     * Bytes charged per queued frame beyond its length: a heap {@code ByteBuffer} (48), its array's header (16) and
+     * a ring slot, rounded up. A 2-byte message thus costs 68 bytes of the cap, which is near what it costs the heap.
+     */
+    static final int FRAME_OVERHEAD = 64;
 
     private ByteBuffer[] ring;
     private int head;
@@ -32,6 +52,14 @@ final class Outbound {
     private volatile long queuedBytes;
     /** Set once a close frame (or a final HTTP response) is queued: nothing follows it. */
     private boolean sealed;
+    /** Set by {@link #clear()}: the socket is gone and a late {@link #consume} must not count below zero. */
+    private boolean cleared;
+    /** Frames ever taken off the head, so a queued frame's sequence number finds its slot. */
+    private long popped;
+    /** The sequence number of the queued pong that has not started out, or -1. */
+    private long pongSeq = -1;
+    /** Sequence number past the last frame the writer has copied out and not yet consumed (in flight). */
+    private long stagedEnd;
 
     /**
      * Queues a data frame, subject to {@code cap} and {@code policy}. Under {@link OverflowPolicy#CLOSE}, an offer
@@ -42,7 +70,7 @@ final class Outbound {
         if (sealed) {
             return Offer.CLOSED;
         }
-        int len = frame.remaining();
+        long len = frame.remaining() + (long) FRAME_OVERHEAD;
         if (queuedBytes + len > cap && count > 0) {
             if (policy == OverflowPolicy.DROP) {
                 return Offer.DROPPED;
@@ -56,13 +84,44 @@ final class Outbound {
         return Offer.ENQUEUED;
     }
 
-    /** Queues a control frame or protocol bytes outside the cap. Returns false when sealed. */
+    /**
+     * Queues a control frame of the server's own outside the cap: a heartbeat ping, of which there is one per
+     * interval at most. Returns false when sealed.
+     */
     synchronized boolean offerControl(ByteBuffer frame) {
         if (sealed) {
             return false;
         }
         push(frame);
         return true;
+    }
+
+    /**
+     * Queues the pong that answers the peer's latest ping. A pong already queued and not yet started takes the new
+     * payload instead (one slot per connection), so pings from a peer that never reads cost no more memory than
+     * one pong. Returns false when sealed.
+     */
+    synchronized boolean offerPong(ByteBuffer pong) {
+        if (sealed) {
+            return false;
+        }
+        if (pongSeq >= 0) {
+            long index = pongSeq - popped;
+            if (pongSeq >= stagedEnd && (index > 0 || headOffset == 0)) { // not started, not in flight
+                int slot = (int) ((head + index) & (ring.length - 1));
+                queuedBytes += pong.remaining() - ring[slot].remaining();
+                ring[slot] = pong;
+                return true;
+            }
+        }
+        pongSeq = popped + count;
+        push(pong);
+        return true;
+    }
+
+    /** A pong waits in the queue and has not started out (for tests and metrics). */
+    synchronized boolean hasPendingPong() {
+        return pongSeq >= 0 && pongSeq >= popped;
     }
 
     /**
@@ -125,13 +184,16 @@ final class Outbound {
             dst.position(dst.position() + n);
             copied += n;
             offset = 0;
+            stagedEnd = popped + i + 1;
         }
         return copied;
     }
 
     /** Writer only: {@code written} bytes from the head on reached the socket; drops finished frames. */
     synchronized void consume(long written) {
-        queuedBytes -= written;
+        if (cleared) {
+            return; // the socket was dropped while this writer wrote: nothing is queued any more
+        }
         long left = written;
         while (left > 0 && count > 0) {
             ByteBuffer frame = ring[head];
@@ -145,11 +207,17 @@ final class Outbound {
                 head = (head + 1) & (ring.length - 1);
                 count--;
                 headOffset = 0;
+                queuedBytes -= FRAME_OVERHEAD;
+                if (popped++ == pongSeq) {
+                    pongSeq = -1;
+                }
             } else {
                 headOffset += (int) left;
                 left = 0;
             }
         }
+        queuedBytes -= written - left;
+        stagedEnd = popped; // what was staged and not written is staged again next time
         if (count == 0 && ring != null) {
             ring = null; // drained: an idle connection holds no array (the next burst makes an 8-slot one)
             head = 0;
@@ -166,6 +234,8 @@ final class Outbound {
         pinned = 0;
         queuedBytes = 0;
         sealed = true;
+        cleared = true;
+        pongSeq = -1;
         return dropped;
     }
 
@@ -183,7 +253,7 @@ final class Outbound {
         }
         ring[(head + count) & (ring.length - 1)] = frame;
         count++;
-        queuedBytes += frame.remaining();
+        queuedBytes += frame.remaining() + (long) FRAME_OVERHEAD;
     }
 
     /**
@@ -191,10 +261,18 @@ final class Outbound {
      * and pinned ones.
      */
     private void discardUnstarted() {
-        int keep = Math.max(headOffset > 0 ? 1 : 0, pinned);
+        if (count == 0) {
+            return;
+        }
+        // Keep a partly written head, pinned frames, and whatever the writer has copied out right now (it may be
+        // on the wire already: dropping it would cut a frame in two).
+        int keep = (int) Math.min(count, Math.max(Math.max(headOffset > 0 ? 1 : 0, pinned), stagedEnd - popped));
         long kept = -headOffset;
         for (int i = 0; i < keep; i++) {
-            kept += ring[(head + i) & (ring.length - 1)].remaining();
+            kept += ring[(head + i) & (ring.length - 1)].remaining() + (long) FRAME_OVERHEAD;
+        }
+        if (pongSeq >= popped + keep) {
+            pongSeq = -1;
         }
         for (int i = keep; i < count; i++) {
             ring[(head + i) & (ring.length - 1)] = null;

@@ -10,7 +10,9 @@ import dev.sleet.server.WebSocketServer;
 import dev.sleet.server.spi.Transport;
 import dev.sleet.server.spi.TransportConfig;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -19,8 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,12 +46,19 @@ public final class ServerCore implements WebSocketServer {
     /** Open connections; a set keyed by identity (no boxed id per connection). */
     private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
-    private final AtomicInteger reserved = new AtomicInteger();
+    /** Connection slots taken at accept and given back when the socket closes. */
+    private final AtomicInteger slots = new AtomicInteger();
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddressCounts = new ConcurrentHashMap<>();
     private final AtomicInteger nextLoop = new AtomicInteger();
     /** Connection actors that have not finished (their onClose may still be pending). */
     final AtomicInteger liveActors = new AtomicInteger();
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Completed when, after stopping began, the last socket closed / the last connection actor ended. */
+    private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
+    private final CompletableFuture<Void> actorsDone = new CompletableFuture<>();
+    /** Completes with "clean" (every connection closed within the timeout) when the server has stopped. */
+    private final CompletableFuture<Boolean> termination = new CompletableFuture<>();
+    private final List<Acceptor> acceptors = new ArrayList<>();
     private volatile boolean accepting = true;
 
     private ServerCore(ServerConfig config) throws IOException {
@@ -106,7 +116,9 @@ public final class ServerCore implements WebSocketServer {
         server.loops[0].execute(() -> {
             try {
                 for (Listener l : server.listeners) {
-                    server.loops[0].register(l.channel, SelectionKey.OP_ACCEPT, (key, ops) -> server.acceptAll(l));
+                    Acceptor a = server.new Acceptor(l);
+                    a.key = server.loops[0].register(l.channel, SelectionKey.OP_ACCEPT, a);
+                    server.acceptors.add(a);
                 }
                 registered.complete(null);
             } catch (IOException e) {
@@ -126,35 +138,119 @@ public final class ServerCore implements WebSocketServer {
         return server;
     }
 
+    /**
+     * A listener on loop 0. Accepting pauses for {@link #acceptBackoff()} when {@code accept} fails (descriptors ran
+     * out: EMFILE, ENFILE) instead of spinning on a listener that stays ready; one log line per pause; open
+     * connections keep working, and accepting resumes by itself.
+     */
+    private final class Acceptor implements EventLoop.Handler {
+        final Listener listener;
+        SelectionKey key;
+        boolean paused;
+
+        Acceptor(Listener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void ready(SelectionKey k, int readyOps) {
+            acceptAll(this);
+        }
+
+        @Override
+        public void failed(Throwable t) {
+            pause(t);
+        }
+
+        void pause(Throwable cause) {
+            if (paused || !key.isValid()) {
+                return;
+            }
+            paused = true;
+            key.interestOps(0);
+            LOG.log(System.Logger.Level.WARNING, "accept on {0} failed ({1}); pausing accepts for {2} ms",
+                    listener.address, cause.toString(), acceptBackoff().toMillis());
+            actors.timers().schedule(acceptBackoff(), () -> loops[0].execute(this, this::resume));
+        }
+
+        void resume() {
+            paused = false;
+            if (accepting && key.isValid()) {
+                key.interestOps(SelectionKey.OP_ACCEPT);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Acceptor[" + listener.address + "]";
+        }
+    }
+
     /** Runs on loop 0 when a listener is ready: accepts every pending connection and deals them out. */
-    private void acceptAll(Listener listener) {
+    private void acceptAll(Acceptor acceptor) {
+        Listener listener = acceptor.listener;
         for (int i = 0; i < 256 && accepting; i++) {
             SocketChannel ch;
             try {
                 ch = listener.channel.accept();
             } catch (IOException e) {
-                // EMFILE and friends: log and let the selector call again; never kill the loop.
-                LOG.log(System.Logger.Level.WARNING, "accept failed: {0}", e.toString());
+                acceptor.pause(e); // EMFILE and friends: never spin, never kill the loop
                 return;
             }
             if (ch == null) {
                 return;
             }
+            InetSocketAddress remote;
+            try {
+                remote = (InetSocketAddress) ch.getRemoteAddress();
+            } catch (IOException e) {
+                closeQuietly(ch);
+                continue;
+            }
+            if (!tryReserve(remote)) {
+                refuse(ch, listener);
+                continue;
+            }
             EventLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+            WsConnection conn;
             try {
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                WsConnection conn = new WsConnection(this, loop, ch, listener.transport,
-                        nodeIdBits() | ids.incrementAndGet());
-                loop.execute(conn::register);
+                conn = new WsConnection(this, loop, ch, listener.transport, nodeIdBits() | ids.incrementAndGet(),
+                        remote);
             } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot set up an accepted connection: {0}", e.toString());
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // gone either way
-                }
+                LOG.log(System.Logger.Level.DEBUG, "cannot set up an accepted connection: {0}", e.toString());
+                unreserve(remote);
+                closeQuietly(ch);
+                continue;
             }
+            loop.execute(conn, conn::register);
+        }
+    }
+
+    private static final ByteBuffer TOO_MANY = ByteBuffer.wrap(("HTTP/1.1 503 Service Unavailable\r\n"
+            + "Connection: close\r\nContent-Type: text/plain\r\nContent-Length: 21\r\n\r\n"
+            + "too many connections\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)).asReadOnlyBuffer();
+
+    /** Over a connection limit: a plain listener answers 503 in one non-blocking write; TLS just closes. */
+    private void refuse(SocketChannel ch, Listener listener) {
+        metrics.rejectedHandshakes.increment();
+        if (!listener.transport.secure()) {
+            try {
+                ch.configureBlocking(false);
+                ch.write(TOO_MANY.duplicate());
+            } catch (IOException | RuntimeException ignored) {
+                // best effort: the close says the rest
+            }
+        }
+        closeQuietly(ch);
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // gone either way
         }
     }
 
@@ -162,21 +258,78 @@ public final class ServerCore implements WebSocketServer {
         return ((long) config.nodeId()) << 48;
     }
 
-    /** Reserves a connection slot; false when at the limit (the upgrade is answered 503). */
-    boolean tryReserve() {
+    /**
+     * Takes a connection slot at accept (handshaking sockets count): false at {@code maxConnections} or at the
+     * per-address limit.
+     */
+    private boolean tryReserve(InetSocketAddress remote) {
         while (true) {
-            int n = reserved.get();
+            int n = slots.get();
             if (n >= config.maxConnections()) {
                 return false;
             }
-            if (reserved.compareAndSet(n, n + 1)) {
-                return true;
+            if (slots.compareAndSet(n, n + 1)) {
+                break;
             }
+        }
+        int perAddress = perAddressLimit();
+        if (perAddress > 0) {
+            AtomicInteger count = perAddressCounts.computeIfAbsent(remote.getAddress(), a -> new AtomicInteger());
+            if (count.incrementAndGet() > perAddress) {
+                unreserve(remote);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void unreserve(InetSocketAddress remote) {
+        if (perAddressLimit() > 0) {
+            perAddressCounts.computeIfPresent(remote.getAddress(), (a, c) -> c.decrementAndGet() <= 0 ? null : c);
+        }
+        if (slots.decrementAndGet() == 0 && stopping.get()) {
+            allClosed.complete(null);
         }
     }
 
-    void release() {
-        reserved.decrementAndGet();
+    /** A connection gave its slot back (loop, when it ended). */
+    void release(WsConnection c) {
+        unreserve(c.remote());
+    }
+
+    /** Sockets held right now, handshaking ones included. */
+    int slotsInUse() {
+        return slots.get();
+    }
+
+    /** How long the handler's {@code onConnect} (or an HTTP handler) may take to decide. */
+    Duration decisionTimeout() {
+        return config.handshakeTimeout();
+    }
+
+    private int perAddressLimit() {
+        return 0;
+    }
+
+    private Duration acceptBackoff() {
+        return Duration.ofSeconds(1);
+    }
+
+    /** A connection actor finished. */
+    void actorEnded() {
+        if (liveActors.decrementAndGet() == 0 && stopping.get()) {
+            actorsDone.complete(null);
+        }
+    }
+
+    /**
+     * Completes a connection's close future where it has no actor left to do it: on the loop when nobody observes
+     * it (no user code can run), else on a common-pool worker — never user code on a loop.
+     */
+    void reportClosedOffLoop(ServerConnection facade, dev.sleet.frame.CloseStatus status) {
+        if (!facade.reportClosedIfUnobserved(status)) {
+            ForkJoinPool.commonPool().execute(() -> facade.reportClosed(status));
+        }
     }
 
     boolean isStopping() {
@@ -230,7 +383,11 @@ public final class ServerCore implements WebSocketServer {
 
     @Override
     public List<Connection> connections() {
-        return new ArrayList<>(connections);
+        List<Connection> list = new ArrayList<>(connections.size());
+        for (WsConnection c : connections) {
+            list.add(c.facade());
+        }
+        return list;
     }
 
     @Override
@@ -242,7 +399,7 @@ public final class ServerCore implements WebSocketServer {
     public ServerMetrics metrics() {
         long queued = 0;
         for (WsConnection c : connections) {
-            queued += c.queuedBytes();
+            queued += c.facade().queuedBytes();
         }
         return metrics.snapshot(queued);
     }
@@ -252,53 +409,86 @@ public final class ServerCore implements WebSocketServer {
         return actors;
     }
 
+    /**
+     * From a thread the shutdown itself needs (an event loop, a worker or timer of the actor system, which run
+     * handlers, HTTP handlers and timers), waiting would wait for itself: the shutdown starts and this returns
+     * false at once; {@link #shutdownAsync(Duration)} tells how it ended.
+     */
     @Override
     public boolean shutdown(Duration timeout) {
-        if (!stopping.compareAndSet(false, true)) {
-            try {
-                terminated.await(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return connections.isEmpty();
+        CompletableFuture<Boolean> f = shutdownAsync(timeout).toCompletableFuture();
+        if (isOwnThread(Thread.currentThread())) {
+            return f.getNow(false);
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            return f.join();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public CompletionStage<Boolean> shutdownAsync(Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be zero or positive: " + timeout);
+        }
+        if (stopping.compareAndSet(false, true)) {
+            Thread t = new Thread(() -> {
+                try {
+                    termination.complete(stopInOrder(timeout));
+                } catch (Throwable e) {
+                    LOG.log(System.Logger.Level.ERROR, "shutdown failed", e);
+                    termination.completeExceptionally(e);
+                }
+            }, "sleet-shutdown");
+            t.setDaemon(false);
+            t.start();
+        }
+        return termination.copy();
+    }
+
+    private boolean isOwnThread(Thread t) {
+        for (EventLoop loop : loops) {
+            if (loop.inLoop()) {
+                return true;
+            }
+        }
+        return actors.ownsThread(t) || "sleet-shutdown".equals(t.getName());
+    }
+
+    /** The phases of a shutdown, on its own thread; each waits on a signal, bounded, never polling. */
+    private boolean stopInOrder(Duration timeout) {
         // 1. stop accepting
         accepting = false;
-        CountDownLatch closedListener = new CountDownLatch(1);
-        loops[0].execute(() -> {
-            try {
-                listeners.forEach(Listener::close);
-            } finally {
-                closedListener.countDown();
-            }
-        });
-        awaitQuietly(closedListener, 2000);
+        awaitQuietly(onLoop(loops[0], () -> listeners.forEach(Listener::close)), 2000);
         // 2. going away to everyone; connections still in their handshake are dropped
+        if (slots.get() == 0) {
+            allClosed.complete(null);
+        }
         for (WsConnection c : connections) {
             c.goingAway();
         }
         for (EventLoop loop : loops) {
             loop.execute(() -> WsConnection.dropHandshaking(loop));
         }
-        // 3. wait for close handshakes
-        while (!connections.isEmpty() && System.nanoTime() < deadline) {
-            sleep(10);
-        }
-        boolean clean = connections.isEmpty();
+        // 3. wait for the close handshakes
+        awaitQuietly(allClosed, timeout.toMillis());
+        boolean clean = slots.get() == 0;
         // 4. force what remains
-        for (WsConnection c : connections) {
-            c.forceClose();
+        if (!clean) {
+            for (WsConnection c : connections) {
+                c.forceClose();
+            }
+            for (EventLoop loop : loops) {
+                loop.execute(() -> WsConnection.abortAll(loop));
+            }
+            awaitQuietly(allClosed, 2000);
         }
-        long forceDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (!connections.isEmpty() && System.nanoTime() < forceDeadline) {
-            sleep(5);
+        // 5. let actors finish onClose, then stop (our own) actor system and the loops
+        if (liveActors.get() == 0) {
+            actorsDone.complete(null);
         }
-        // 5. let actors finish onClose, then stop loops and (if ours) the actor system
-        long actorDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (liveActors.get() > 0 && System.nanoTime() < actorDeadline) {
-            sleep(5);
-        }
+        awaitQuietly(actorsDone, 5000);
         if (ownsActors) {
             actors.shutdown(Duration.ofSeconds(5));
         }
@@ -311,8 +501,19 @@ public final class ServerCore implements WebSocketServer {
         }
         listeners.forEach(l -> l.transport.close());
         LOG.log(System.Logger.Level.INFO, "stopped {0} ({1})", address(), clean ? "clean" : "forced");
-        terminated.countDown();
         return clean;
+    }
+
+    private static CompletableFuture<Void> onLoop(EventLoop loop, Runnable task) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                task.run();
+            } finally {
+                done.complete(null);
+            }
+        });
+        return done;
     }
 
     @Override
@@ -322,22 +523,20 @@ public final class ServerCore implements WebSocketServer {
 
     @Override
     public void awaitTermination() throws InterruptedException {
-        terminated.await();
-    }
-
-    private static void sleep(long millis) {
         try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            termination.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // stopped, though not cleanly
         }
     }
 
-    private static void awaitQuietly(CountDownLatch latch, long millis) {
+    private static void awaitQuietly(CompletableFuture<?> f, long millis) {
         try {
-            latch.await(millis, TimeUnit.MILLISECONDS);
+            f.get(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the caller checks the state it waited for
         }
     }
 }

@@ -1,0 +1,170 @@
+package dev.sleet.server.internal;
+
+import dev.sleet.frame.CloseStatus;
+import dev.sleet.frame.FrameParser;
+import dev.sleet.frame.Frames;
+import dev.sleet.frame.MessageAssembler;
+import dev.sleet.frame.MessageListener;
+import dev.sleet.frame.Role;
+import dev.sleet.frame.WebSocketException;
+import dev.sleet.frame.spi.FrameExtension;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+
+/**
+ * Frames in, after the upgrade (RFC 6455 §5, §6.2): the parser (syntax, masking), the assembler (fragments, UTF-8,
+ * the size cap), control frames (a ping's pong goes to the one pong slot of {@link Outbound}; a pong goes to the
+ * heartbeat; a close to the close machine) and inbound flow control: bytes handed to the actor and not yet handled
+ * are counted, each message charged {@link #MESSAGE_OVERHEAD} beyond its payload so that empty messages count too,
+ * and reading pauses above {@link #HIGH_WATER} until the actor is back under {@link #LOW_WATER}.
+ *
+ * <table>
+ *   <caption>Who touches what</caption>
+ *   <tr><th>state</th><th>written by</th><th>read by</th><th>ordering</th></tr>
+ *   <tr><td>parser, assembler, {@code inputDone}</td><td>loop</td><td>loop</td><td>confined</td></tr>
+ *   <tr><td>{@code queued}</td><td>loop (+), the actor (−)</td><td>both</td><td>atomic add</td></tr>
+ *   <tr><td>{@code paused}</td><td>loop (0→1), the actor (1→0)</td><td>both</td><td>CAS; the loop re-checks
+ *       {@code queued} after setting it, so a resume is never lost</td></tr>
+ * </table>
+ * It implements the codec's {@link MessageListener}; the public {@code Connection} does not, so user code cannot
+ * inject protocol events.
+ */
+final class InboundPipeline implements MessageListener {
+    /** Inbound bytes handed to the actor and not yet handled, above which reading pauses. */
+    static final long HIGH_WATER = 4L << 20;
+    /** ...and below which it resumes. */
+    static final long LOW_WATER = 1L << 20;
+    /** Charged per delivered message beyond its payload: its event, array header and mailbox slot. */
+    static final int MESSAGE_OVERHEAD = 64;
+
+    private static final VarHandle QUEUED;
+    private static final VarHandle PAUSED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            QUEUED = l.findVarHandle(InboundPipeline.class, "queued", long.class);
+            PAUSED = l.findVarHandle(InboundPipeline.class, "paused", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final WsConnection connection;
+    private final Metrics metrics;
+    private final FrameParser parser;
+    private final MessageAssembler assembler;
+    private boolean inputDone;
+    @SuppressWarnings("unused") // through QUEUED
+    private volatile long queued;
+    @SuppressWarnings("unused") // through PAUSED
+    private volatile int paused;
+
+    InboundPipeline(WsConnection connection, ServerConfig config, Metrics metrics, FrameExtension extension) {
+        this.connection = connection;
+        this.metrics = metrics;
+        this.parser = new FrameParser(Role.SERVER, config.maxFrameSize(), extension == null ? 0 : extension.rsvBits());
+        MessageAssembler.Builder assembly = MessageAssembler.builder(this).maxMessageSize(config.maxMessageSize());
+        if (extension != null) {
+            assembly.extension(extension);
+        }
+        this.assembler = assembly.build();
+    }
+
+    /** Parses what {@code buf} holds (loop). A protocol error fails the connection with its close code. */
+    void parse(ByteBuffer buf) {
+        if (inputDone) {
+            return; // after the peer's close or a protocol error, input is read and dropped (RFC 6455 §7.1.7)
+        }
+        try {
+            parser.parse(buf, assembler);
+        } catch (WebSocketException e) {
+            inputDone = true;
+            metrics.protocolErrors.increment();
+            connection.protocolError(new CloseStatus(e.closeCode(), e.getMessage()));
+        }
+    }
+
+    /** No more input is wanted (loop). */
+    void stop() {
+        inputDone = true;
+    }
+
+    /** Frees the assembler's buffers and its extension state (loop, when the connection ends). */
+    void close() {
+        inputDone = true;
+        assembler.close();
+    }
+
+    @Override
+    public void onText(ByteBuffer utf8) {
+        if (!connection.acceptsMessages()) {
+            return; // after our close frame, data is read and dropped (RFC 6455 §7.1.2)
+        }
+        byte[] bytes = new byte[utf8.remaining()];
+        utf8.get(bytes);
+        deliver(new ConnectionEvent.TextIn(bytes), bytes.length);
+    }
+
+    @Override
+    public void onBinary(ByteBuffer data) {
+        if (!connection.acceptsMessages()) {
+            return;
+        }
+        byte[] bytes = new byte[data.remaining()];
+        data.get(bytes);
+        deliver(new ConnectionEvent.BinaryIn(bytes), bytes.length);
+    }
+
+    private void deliver(ConnectionEvent event, int size) {
+        metrics.messagesIn.increment();
+        long charge = (long) size + MESSAGE_OVERHEAD;
+        long now = (long) QUEUED.getAndAdd(this, charge) + charge;
+        connection.deliver(event);
+        if (now > HIGH_WATER) {
+            pause();
+        }
+    }
+
+    @Override
+    public void onPing(ByteBuffer payload) {
+        // RFC 6455 §5.5.2, §5.5.3: answer with the same application data; only the latest ping needs an answer.
+        connection.sendPong(Frames.pong(payload));
+    }
+
+    @Override
+    public void onPong(ByteBuffer payload) {
+        metrics.pongsReceived.increment();
+        connection.pong(payload);
+    }
+
+    @Override
+    public void onClose(CloseStatus status) {
+        inputDone = true;
+        connection.peerClosed(status);
+    }
+
+    private void pause() {
+        PAUSED.setVolatile(this, 1);
+        connection.readInterest(false);
+        // The actor may have caught up between our add and the flag: re-check so a resume is never lost.
+        if ((long) QUEUED.getVolatile(this) < LOW_WATER && PAUSED.compareAndSet(this, 1, 0)) {
+            connection.readInterest(true);
+        }
+    }
+
+    /** The actor finished with a message of {@code size} bytes. Any thread. */
+    void handled(int size) {
+        long charge = (long) size + MESSAGE_OVERHEAD;
+        long now = (long) QUEUED.getAndAdd(this, -charge) - charge;
+        if (now < LOW_WATER && (int) PAUSED.getVolatile(this) == 1 && PAUSED.compareAndSet(this, 1, 0)) {
+            connection.resumeReading();
+        }
+    }
+
+    /** Bytes (with overhead) handed to the actor and not yet handled. */
+    long queued() {
+        return (long) QUEUED.getVolatile(this);
+    }
+}

@@ -1,0 +1,304 @@
+package dev.sleet.server.internal;
+
+import dev.sleet.actor.ActorRef;
+import dev.sleet.frame.CloseCodes;
+import dev.sleet.frame.CloseStatus;
+import dev.sleet.frame.Frames;
+import dev.sleet.frame.Role;
+import dev.sleet.frame.spi.OutboundTransform;
+import dev.sleet.handshake.UpgradeRequest;
+import dev.sleet.server.Connection;
+import dev.sleet.server.PreparedMessage;
+import dev.sleet.server.SendResult;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@link Connection} users hold: sends from any thread, the request, state, and the close signal. It is a thin
+ * facade over the connection's core ({@link WsConnection}), exposes no codec or loop callbacks, and holds only what
+ * the API needs.
+ *
+ * <table>
+ *   <caption>Who touches what</caption>
+ *   <tr><th>state</th><th>written by</th><th>read by</th><th>ordering</th></tr>
+ *   <tr><td>{@code open}</td><td>the actor (on accept), the core (on close)</td><td>any sender</td>
+ *       <td>volatile</td></tr>
+ *   <tr><td>{@code request}, {@code subprotocol}, {@code state}</td><td>loop (request), the actor (on accept)</td>
+ *       <td>any</td><td>volatile</td></tr>
+ *   <tr><td>{@code transform}</td><td>the actor (on accept), the loop (set to null when the connection ends)</td>
+ *       <td>senders</td><td>{@code transformLock}, which also orders compressed sends (RFC 7692 §7.2.1)</td></tr>
+ *   <tr><td>{@code closeFuture}, {@code closeReported}</td><td>caller of {@link #closeFuture()}, the actor after
+ *       {@code onClose}</td><td>the same</td><td>this object's monitor</td></tr>
+ *   <tr><td>{@code attributes}</td><td>any</td><td>any</td><td>made once under the monitor; a concurrent map</td></tr>
+ * </table>
+ */
+final class ServerConnection implements Connection {
+    /** The close frame (1008) that replaces a queue that overflowed under {@code OverflowPolicy.CLOSE}: encoded once. */
+    private static final ByteBuffer OVERFLOW_CLOSE_FRAME = Frames.close(
+            new CloseStatus(CloseCodes.POLICY_VIOLATION, "slow consumer: outbound queue full")).asReadOnlyBuffer();
+
+    private final WsConnection core;
+    private final Outbound outbound;
+    private final Flusher flusher;
+    private final ServerConfig config;
+    private final Metrics metrics;
+    volatile boolean open;
+    volatile UpgradeRequest request;
+    private volatile String subprotocol;
+    private volatile Object state;
+    private volatile Map<String, Object> attributes;
+    private OutboundTransform transform;
+    private final Object transformLock = new Object();
+    private CompletableFuture<CloseStatus> closeFuture;
+    private CloseStatus closeReported;
+
+    ServerConnection(WsConnection core, Outbound outbound, Flusher flusher, ServerConfig config, Metrics metrics) {
+        this.core = core;
+        this.outbound = outbound;
+        this.flusher = flusher;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** The handler accepted: what the API reports from now on. The actor, before {@code open} is published. */
+    void accepted(String chosenSubprotocol, Object handlerState, OutboundTransform outboundTransform) {
+        this.subprotocol = chosenSubprotocol;
+        this.state = handlerState;
+        synchronized (transformLock) {
+            this.transform = outboundTransform;
+        }
+    }
+
+    /** The connection ended: the extension's outbound state is freed (loop). */
+    void releaseTransform() {
+        synchronized (transformLock) {
+            if (transform != null) {
+                transform.close();
+                transform = null;
+            }
+        }
+    }
+
+    @Override
+    public SendResult send(String text) {
+        if (!open) {
+            return SendResult.CLOSED;
+        }
+        if (transform != null) {
+            synchronized (transformLock) {
+                return transform == null ? SendResult.CLOSED : enqueueData(Frames.text(text, transform));
+            }
+        }
+        return enqueueData(Frames.text(text));
+    }
+
+    @Override
+    public SendResult send(ByteBuffer data) {
+        if (!open) {
+            return SendResult.CLOSED;
+        }
+        if (transform != null) {
+            synchronized (transformLock) {
+                return transform == null ? SendResult.CLOSED : enqueueData(Frames.binary(data.duplicate(), transform));
+            }
+        }
+        return enqueueData(Frames.binary(data.duplicate()));
+    }
+
+    @Override
+    public SendResult send(byte[] data) {
+        return send(ByteBuffer.wrap(data));
+    }
+
+    @Override
+    public SendResult send(PreparedMessage message) {
+        if (!open) {
+            return SendResult.CLOSED;
+        }
+        if (transform != null) {
+            // Shared when the transform is context-free, else compressed in this connection's context, in order.
+            synchronized (transformLock) {
+                OutboundTransform t = transform;
+                return t == null ? SendResult.CLOSED : enqueueData(message.frame(t));
+            }
+        }
+        return enqueueData(message.frame());
+    }
+
+    /** A ping counts against the outbound cap like data (a producer of pings is a producer like any other). */
+    @Override
+    public SendResult ping(ByteBuffer payload) {
+        if (payload.remaining() > 125) {
+            throw new IllegalArgumentException("a ping carries at most 125 bytes, not " + payload.remaining());
+        }
+        if (!open) {
+            return SendResult.CLOSED;
+        }
+        SendResult r = enqueue(Frames.ping(payload.duplicate()));
+        if (r == SendResult.ENQUEUED) {
+            metrics.pingsSent.increment();
+        }
+        return r;
+    }
+
+    private SendResult enqueueData(ByteBuffer frame) {
+        SendResult r = enqueue(frame);
+        if (r == SendResult.ENQUEUED) {
+            metrics.messagesOut.increment();
+        }
+        return r;
+    }
+
+    private SendResult enqueue(ByteBuffer frame) {
+        switch (outbound.offer(frame, config.maxQueuedBytes(), config.overflowPolicy(), OVERFLOW_CLOSE_FRAME)) {
+            case ENQUEUED -> {
+                flusher.afterOffer();
+                return SendResult.ENQUEUED;
+            }
+            case DROPPED -> {
+                metrics.slowConsumerDrops.increment();
+                return SendResult.DROPPED;
+            }
+            case OVERFLOW_CLOSE -> {
+                metrics.slowConsumerCloses.increment();
+                open = false;
+                core.overflowed(new CloseStatus(CloseCodes.POLICY_VIOLATION, "slow consumer: outbound queue full"));
+                return SendResult.CLOSED;
+            }
+            default -> {
+                return SendResult.CLOSED;
+            }
+        }
+    }
+
+    @Override
+    public void close(CloseStatus status) {
+        if (!CloseCodes.isSendable(status.code(), Role.SERVER)) {
+            throw new IllegalArgumentException("close code " + status.code() + " may not be sent");
+        }
+        core.initiateClose(status, false);
+    }
+
+    @Override
+    public long id() {
+        return core.id();
+    }
+
+    @Override
+    public UpgradeRequest request() {
+        return request;
+    }
+
+    @Override
+    public Optional<String> subprotocol() {
+        return Optional.ofNullable(subprotocol);
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return core.remote();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    /** Memory held by queued outbound frames: their bytes plus a fixed overhead per frame. */
+    @Override
+    public long queuedBytes() {
+        return outbound.queuedBytes();
+    }
+
+    @Override
+    public boolean tell(Object message) {
+        ActorRef<ConnectionEvent> a = core.actor();
+        return a != null && a.tell(new ConnectionEvent.Info(message)).accepted();
+    }
+
+    @Override
+    public ActorRef<?> actor() {
+        return core.actor();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T state() {
+        return (T) state;
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        Map<String, Object> m = attributes;
+        if (m == null) {
+            synchronized (this) {
+                m = attributes;
+                if (m == null) {
+                    m = new ConcurrentHashMap<>();
+                    attributes = m;
+                }
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Completes once the connection has ended and {@code onClose} has run, in the connection's actor (on a worker
+     * if the actor is gone) — never on an event loop, so what users chain to it (room cleanup, presence listeners)
+     * runs off the loops and sees a member leave after {@code onClose}, never before.
+     */
+    @Override
+    public CompletionStage<CloseStatus> closeFuture() {
+        synchronized (this) {
+            if (closeFuture == null) {
+                closeFuture = new CompletableFuture<>();
+                if (closeReported != null) {
+                    closeFuture.complete(closeReported);
+                }
+            }
+            return closeFuture;
+        }
+    }
+
+    /** The end was reported (after {@code onClose}); completes {@link #closeFuture()} on this thread. Once. */
+    void reportClosed(CloseStatus status) {
+        CompletableFuture<CloseStatus> f;
+        synchronized (this) {
+            if (closeReported != null) {
+                return;
+            }
+            closeReported = status;
+            f = closeFuture;
+        }
+        if (f != null) {
+            f.complete(status);
+        }
+    }
+
+    /**
+     * Records the end when nobody has asked for {@link #closeFuture()} (so no user code can run); false when a
+     * future exists and must be completed off the loop.
+     */
+    boolean reportClosedIfUnobserved(CloseStatus status) {
+        synchronized (this) {
+            if (closeReported != null) {
+                return true;
+            }
+            if (closeFuture == null) {
+                closeReported = status;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + core.id() + " " + core.remote() + "]";
+    }
+}
