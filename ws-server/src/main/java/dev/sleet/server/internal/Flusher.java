@@ -210,7 +210,7 @@ final class Flusher implements EventLoop.Flushable {
         }
         heldSends = 0;
         Wire w = wire;
-        if (!(w instanceof PlainWire) || outbound.isSealed() || Thread.currentThread().isVirtual()
+        if (w == null || !w.writableFromAnyThread() || outbound.isSealed() || Thread.currentThread().isVirtual()
                 || !STATE.compareAndSet(this, IDLE, ACTOR_WRITING)) {
             requestFlush(); // TLS, closing, virtual threads, or another writer: the loop writes
             return;

@@ -23,6 +23,11 @@ final class PlainWire implements Wire {
     }
 
     @Override
+    public boolean writableFromAnyThread() {
+        return true;
+    }
+
+    @Override
     public boolean hasPendingOutput() {
         return false;
     }

@@ -21,6 +21,14 @@ interface Wire {
     /** Writes what is pending; true when nothing remains. */
     boolean flushPending() throws IOException;
 
+    /**
+     * True when {@link #write} may be called from a thread other than the loop, while the loop does not write (a
+     * plain socket: one non-blocking syscall). A TLS engine's state belongs to the loop.
+     */
+    default boolean writableFromAnyThread() {
+        return false;
+    }
+
     /** True when input is buffered inside the wire that a further {@link #read} can deliver without the socket. */
     default boolean hasBufferedInput() {
         return false;

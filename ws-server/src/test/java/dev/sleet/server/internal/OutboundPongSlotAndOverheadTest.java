@@ -1,0 +1,112 @@
+package dev.sleet.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sleet.server.OverflowPolicy;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Outbound}: the one pong slot (RFC 6455 §5.5.3: only the latest ping needs its pong), memory-counting caps,
+ * and discards that never cut a frame the writer has already copied out.
+ */
+class OutboundPongSlotAndOverheadTest {
+    private static ByteBuffer bytes(int n, int fill) {
+        byte[] b = new byte[n];
+        java.util.Arrays.fill(b, (byte) fill);
+        return ByteBuffer.wrap(b);
+    }
+
+    private static byte[] drain(Outbound q) {
+        ByteBuffer staging = ByteBuffer.allocate(1 << 16);
+        int n = q.stage(staging);
+        q.consume(n);
+        byte[] out = new byte[n];
+        staging.flip().get(out);
+        return out;
+    }
+
+    @Test
+    void manyPingsKeepOnePongAndTheLatestPayloadWins() {
+        Outbound q = new Outbound();
+        for (int i = 0; i < 10_000; i++) {
+            assertTrue(q.offerPong(bytes(127, i)));
+        }
+        assertEquals(127 + Outbound.FRAME_OVERHEAD, q.queuedBytes());
+        assertTrue(q.hasPendingPong());
+        byte[] out = drain(q);
+        assertEquals(127, out.length);
+        assertEquals((byte) 9_999, out[0], "the latest ping's answer");
+        assertEquals(0, q.queuedBytes());
+        assertFalse(q.hasPendingPong());
+    }
+
+    @Test
+    void aPongTheWriterHasCopiedOutIsNeverReplaced() {
+        Outbound q = new Outbound();
+        q.offerPong(bytes(10, 1));
+        ByteBuffer staging = ByteBuffer.allocate(64);
+        assertEquals(10, q.stage(staging)); // in flight: the writer may have put these bytes on the wire
+        q.offerPong(bytes(20, 2)); // must queue behind, not replace
+        q.consume(10);
+        assertEquals(20 + Outbound.FRAME_OVERHEAD, q.queuedBytes());
+        byte[] rest = drain(q);
+        assertEquals(20, rest.length);
+        assertEquals(2, rest[0]);
+    }
+
+    @Test
+    void aWriteOfNothingEndsTheFlightSoTheSlotWorksAgain() {
+        Outbound q = new Outbound();
+        q.offerPong(bytes(10, 1));
+        q.stage(ByteBuffer.allocate(64));
+        q.consume(0); // the socket took nothing
+        q.offerPong(bytes(10, 2));
+        assertEquals(10 + Outbound.FRAME_OVERHEAD, q.queuedBytes(), "replaced, not appended");
+    }
+
+    @Test
+    void theCapCountsPerFrameOverheadSoTinyFramesCannotHoldUnboundedMemory() {
+        Outbound q = new Outbound();
+        long cap = 64 * 1024;
+        int enqueued = 0;
+        while (q.offer(bytes(4, 0), cap, OverflowPolicy.DROP, bytes(4, 0)) == Outbound.Offer.ENQUEUED) {
+            enqueued++;
+        }
+        int perFrame = 4 + Outbound.FRAME_OVERHEAD;
+        assertEquals(cap / perFrame, enqueued, "a 4-byte frame costs its bytes plus the overhead");
+        assertTrue(q.queuedBytes() <= cap);
+    }
+
+    @Test
+    void aDiscardKeepsWhatTheWriterHasCopiedOut() {
+        Outbound q = new Outbound();
+        q.offer(bytes(30, 1), 1 << 20, OverflowPolicy.CLOSE, bytes(2, 9));
+        q.offer(bytes(30, 2), 1 << 20, OverflowPolicy.CLOSE, bytes(2, 9));
+        q.offer(bytes(30, 3), 1 << 20, OverflowPolicy.CLOSE, bytes(2, 9));
+        ByteBuffer staging = ByteBuffer.allocate(45); // the writer copied frame 1 and half of frame 2
+        assertEquals(45, q.stage(staging));
+        assertTrue(q.seal(bytes(2, 7), true)); // a close that discards what has not started
+        q.consume(45);
+        byte[] rest = drain(q);
+        byte[] expected = new byte[15 + 2];
+        java.util.Arrays.fill(expected, 0, 15, (byte) 2);
+        expected[15] = 7;
+        expected[16] = 7;
+        assertArrayEquals(expected, rest, "frame 2 finished whole, frame 3 dropped, then the close");
+        assertEquals(0, q.queuedBytes());
+    }
+
+    @Test
+    void consumeAfterClearCountsNothing() {
+        Outbound q = new Outbound();
+        q.offer(bytes(30, 1), 1 << 20, OverflowPolicy.CLOSE, bytes(2, 9));
+        q.stage(ByteBuffer.allocate(64));
+        q.clear();
+        q.consume(30);
+        assertEquals(0, q.queuedBytes());
+    }
+}
