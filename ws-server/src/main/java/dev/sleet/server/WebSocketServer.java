@@ -608,8 +608,8 @@ public interface WebSocketServer extends AutoCloseable {
 
         /** {@code 1 d}, {@code 10 s}, {@code 300 ms}, or the ISO form for anything finer or odd. */
         private static String human(Duration d) {
-            if (d.isNegative() || d.getNano() % 1_000_000 != 0) {
-                return d.toString();
+            if (d.isNegative() || d.getNano() % 1_000_000 != 0 || d.getSeconds() > 1L << 40) {
+                return d.toString(); // the ISO form: exact, and never overflows
             }
             long ms = d.toMillis();
             if (ms != 0 && ms % 86_400_000 == 0) {
