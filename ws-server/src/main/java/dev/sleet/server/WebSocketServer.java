@@ -8,12 +8,16 @@ import dev.sleet.handshake.spi.ExtensionProvider;
 import dev.sleet.server.internal.Defaults;
 import dev.sleet.server.internal.ServerConfig;
 import dev.sleet.server.internal.ServerCore;
+import dev.sleet.server.spi.TransportProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 
 /**
  * A running WebSocket server (SERVE-01): {@code WebSocketServer.builder().port(8080).handler(h).start()}.
@@ -504,14 +508,17 @@ public interface WebSocketServer extends AutoCloseable {
         /**
          * Checks the settings together, binds and starts serving.
          *
-         * @throws IllegalStateException    when no handler is set, {@code tlsPort} is set without TLS settings,
-         *                                  {@code workers} is set with an {@code actorSystem}, the actor system is
-         *                                  not running, or an extension is not available
+         * @throws IllegalStateException    when no handler is set, {@code tlsPort} is set without TLS settings, the
+         *                                  named transport is a TLS one without TLS settings (or a plain one for a
+         *                                  TLS-only server), {@code workers} is set with an {@code actorSystem}, the
+         *                                  actor system is not running, or an extension is not available
          * @throws IllegalArgumentException when {@code maxFrameSize} exceeds {@code maxMessageSize}, {@code tlsPort}
          *                                  equals {@code port}, {@code maxConnectionsPerAddress} exceeds an explicit
          *                                  {@code maxConnections}, an extension is enabled twice, or {@code host}
          *                                  does not resolve
          * @throws IOException              when a port cannot be bound
+         * @throws dev.sleet.server.spi.TransportException when no transport has the chosen name, or the TLS
+         *                                  material cannot be loaded
          */
         public WebSocketServer start() throws IOException {
             return ServerCore.start(config());
@@ -537,6 +544,18 @@ public interface WebSocketServer extends AutoCloseable {
             if (maxConnections > 0 && maxConnectionsPerAddress > maxConnections) {
                 throw new IllegalArgumentException("maxConnectionsPerAddress must be in [0, maxConnections = "
                         + maxConnections + "] (0 = off), was " + maxConnectionsPerAddress);
+            }
+            if (transport != null) {
+                TransportProvider named = transportNamed(transport);
+                // an unknown name is left to the core, whose TransportException lists the names found
+                if (named != null && named.secure() && tls == null) {
+                    throw new IllegalStateException("transport '" + transport + "' is a TLS transport: configure "
+                            + "tls(...) as well, or name a plain transport");
+                }
+                if (named != null && !named.secure() && tls != null && tlsPort < 0) {
+                    throw new IllegalStateException("transport '" + transport + "' is a plain transport but the "
+                            + "server serves TLS only: name a TLS transport, or add tlsPort(...) for a plain listener");
+                }
             }
             if (actorSystem != null && workersSet) {
                 throw new IllegalStateException("workers has no effect with actorSystem(...): the system's own "
@@ -571,6 +590,26 @@ public interface WebSocketServer extends AutoCloseable {
                     maxQueuedBytes, overflowPolicy, eventLoops, workers, actorSystem, blockingHandlers, nodeId,
                     connectDecisionTimeout != null ? connectDecisionTimeout : handshakeTimeout,
                     maxConnectionsPerAddress, acceptBackoff);
+        }
+
+        /** The installed transport provider with this name, or null. */
+        private static TransportProvider transportNamed(String name) {
+            Iterator<TransportProvider> it = ServiceLoader.load(TransportProvider.class,
+                    WebSocketServer.class.getClassLoader()).iterator();
+            for (int guard = 0; guard < 10_000; guard++) {
+                try {
+                    if (!it.hasNext()) {
+                        return null;
+                    }
+                    TransportProvider p = it.next();
+                    if (p.name().equals(name)) {
+                        return p;
+                    }
+                } catch (ServiceConfigurationError e) {
+                    // a provider that fails to load: the core logs and skips it
+                }
+            }
+            return null;
         }
 
         private static <T> T notNull(T value, String option) {

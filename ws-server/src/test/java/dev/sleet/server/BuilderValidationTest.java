@@ -103,6 +103,9 @@ class BuilderValidationTest {
         bad.add(npe("transport(null)", b -> b.transport(null), "transport"));
         bad.add(iae("transport(\"\")", b -> b.transport(""), "transport"));
         bad.add(iae("transport(\" \")", b -> b.transport(" "), "transport"));
+        bad.add(ise("TLS transport without tls", b -> b.transport("jdk-tls"), "transport", "jdk-tls", "tls("));
+        bad.add(ise("plain transport for a TLS-only server",
+                b -> b.transport("nio").tls(Path.of("c.pem"), Path.of("k.pem")), "transport", "nio", "tlsPort"));
         bad.add(npe("tls(null)", b -> b.tls((dev.sleet.server.TlsConfig) null), "tls"));
         bad.add(npe("tls(null, key)", b -> b.tls(null, Path.of("k.pem")), "tls"));
         bad.add(npe("tls(cert, null)", b -> b.tls(Path.of("c.pem"), null), "tls"));
@@ -267,6 +270,17 @@ class BuilderValidationTest {
         assertEquals(1, Defaults.maxConnectionsFor(10));
         assertEquals(Integer.MAX_VALUE, Defaults.maxConnectionsFor(Long.MAX_VALUE));
         assertEquals(10_000, Defaults.maxConnectionsFor(-1));
+    }
+
+    @Test
+    void aNamedTransportOfTheRightKindIsAccepted() {
+        assertEquals("nio", base().transport("nio").config().transport());
+        assertEquals("jdk-tls", base().transport("jdk-tls").tls(Path.of("c.pem"), Path.of("k.pem")).config()
+                .transport());
+        assertEquals("nio", base().transport("nio").tlsPort(0).tls(Path.of("c.pem"), Path.of("k.pem")).config()
+                .transport(), "a plain transport for the plain listener beside a TLS one");
+        assertEquals("no-such", base().transport("no-such").config().transport(),
+                "an unknown name is left to start(), whose TransportException lists the names found");
     }
 
     @Test
