@@ -8,6 +8,7 @@ module dev.sleet.server {
     requires transitive dev.sleet.actor;
     requires org.jctools.core;
     requires jdk.unsupported; // JCTools reaches sun.misc.Unsafe
+    requires jdk.management; // the descriptor limit behind the default maxConnections
 
     // API
     exports dev.sleet.server;

@@ -3,17 +3,21 @@ package dev.sleet.server;
 import dev.sleet.actor.ActorSystem;
 import dev.sleet.handshake.ExtensionProviders;
 import dev.sleet.handshake.HttpLimits;
+import dev.sleet.handshake.OriginPolicy;
 import dev.sleet.handshake.spi.ExtensionProvider;
+import dev.sleet.server.internal.Defaults;
 import dev.sleet.server.internal.ServerConfig;
 import dev.sleet.server.internal.ServerCore;
+import dev.sleet.server.spi.TransportProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 
 /**
  * A running WebSocket server (SERVE-01): {@code WebSocketServer.builder().port(8080).handler(h).start()}.
@@ -93,11 +97,20 @@ public interface WebSocketServer extends AutoCloseable {
     /** Blocks until the server has stopped. */
     void awaitTermination() throws InterruptedException;
 
-    /** Collects settings and starts a server. Not thread-safe; a builder may start several servers. */
+    /**
+     * Collects settings and starts a server. Not thread-safe; a builder may start several servers.
+     *
+     * <p>Every value is checked: a setter refuses a value outside its own range at once, and {@link #start()}
+     * refuses combinations that cannot work (a frame limit above the message limit, the same port twice, ...),
+     * before anything is bound. A refused value throws {@link IllegalArgumentException} (or
+     * {@link IllegalStateException} for a missing or conflicting setting) whose message names the option and the
+     * allowed range; a null argument throws {@link NullPointerException} naming the option. Every limit and
+     * timeout, its default and what a peer sees when it trips are listed in {@code docs/limits.md}.
+     */
     final class Builder {
-        private String host = "0.0.0.0";
-        private int port = 8080;
-        private int tlsPort = -1;
+        private String host = Defaults.HOST;
+        private int port = Defaults.PORT;
+        private int tlsPort = Defaults.TLS_PORT;
         private WebSocketHandler handler;
         private HttpHandler httpHandler;
         private String transport;
@@ -105,63 +118,80 @@ public interface WebSocketServer extends AutoCloseable {
         private final List<String> subprotocols = new ArrayList<>();
         private final List<String> allowedOrigins = new ArrayList<>();
         private final List<ExtensionProvider> extensions = new ArrayList<>();
-        private long maxMessageSize = 16L << 20;
+        private long maxMessageSize = Defaults.MAX_MESSAGE_SIZE;
+        /** -1: unset, the message limit. */
         private long maxFrameSize = -1;
-        private int maxConnections = Integer.MAX_VALUE;
+        /** -1: unset, derived from the descriptor limit at start. */
+        private int maxConnections = -1;
+        private int maxConnectionsPerAddress = Defaults.MAX_CONNECTIONS_PER_ADDRESS;
         private HttpLimits httpLimits = HttpLimits.defaults();
-        private Duration handshakeTimeout = Duration.ofSeconds(10);
-        private Duration idleTimeout = Duration.ZERO;
-        private Duration pingInterval = Duration.ofSeconds(30);
-        private Duration pongTimeout = Duration.ofSeconds(10);
-        private Duration closeTimeout = Duration.ofSeconds(5);
-        private long maxQueuedBytes = 4L << 20;
+        private Duration handshakeTimeout = Defaults.HANDSHAKE_TIMEOUT;
+        /** Null: unset, the handshake timeout. */
+        private Duration connectDecisionTimeout;
+        private Duration idleTimeout = Defaults.IDLE_TIMEOUT;
+        private Duration pingInterval = Defaults.PING_INTERVAL;
+        private Duration pongTimeout = Defaults.PONG_TIMEOUT;
+        private Duration closeTimeout = Defaults.CLOSE_TIMEOUT;
+        private Duration acceptBackoff = Defaults.ACCEPT_BACKOFF;
+        private long maxQueuedBytes = Defaults.MAX_QUEUED_BYTES;
         private OverflowPolicy overflowPolicy = OverflowPolicy.CLOSE;
-        private int eventLoops = Runtime.getRuntime().availableProcessors();
-        private int workers = Runtime.getRuntime().availableProcessors();
+        private int eventLoops = Defaults.threads();
+        private int workers = Defaults.threads();
+        private boolean workersSet;
         private ActorSystem actorSystem;
         private boolean blockingHandlers;
-        private int nodeId;
+        private int nodeId = Defaults.NODE_ID;
 
         Builder() {
         }
 
-        /** Interface to bind; default {@code 0.0.0.0} (all). */
+        /**
+         * Interface to bind: a host name or an IP literal; default {@code 0.0.0.0} (all). A name that does not
+         * resolve fails {@link #start()}.
+         *
+         * @throws IllegalArgumentException when blank or containing whitespace
+         */
         public Builder host(String host) {
-            this.host = Objects.requireNonNull(host, "host");
-            return this;
-        }
-
-        /** Port to bind; default 8080; 0 picks a free port ({@link WebSocketServer#port()} tells which). */
-        public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port out of range: " + port);
+            notNull(host, "host");
+            if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("host must be a host name or an IP address, was \"" + host + "\"");
             }
-            this.port = port;
+            this.host = host;
             return this;
         }
 
         /**
-         * Serves TLS on this second port as well as plain TCP on {@link #port(int)} (both listeners share the
-         * loops, handler and limits). Without it, a server configured with TLS serves TLS only, on
-         * {@link #port(int)}.
+         * Port to bind, 0 to 65535; default 8080; 0 picks a free port ({@link WebSocketServer#port()} tells which).
+         *
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder port(int port) {
+            this.port = (int) range("port", port, 0, Defaults.MAX_PORT, "");
+            return this;
+        }
+
+        /**
+         * Serves TLS on this second port (0 to 65535, 0 picks a free one) as well as plain TCP on
+         * {@link #port(int)} (both listeners share the loops, handler and limits). Without it, a server configured
+         * with TLS serves TLS only, on {@link #port(int)}. Needs {@link #tls(TlsConfig)}, and must differ from
+         * {@link #port(int)} unless both are 0; {@link #start()} checks both.
+         *
+         * @throws IllegalArgumentException when out of range
          */
         public Builder tlsPort(int tlsPort) {
-            if (tlsPort < 0 || tlsPort > 65535) {
-                throw new IllegalArgumentException("port out of range: " + tlsPort);
-            }
-            this.tlsPort = tlsPort;
+            this.tlsPort = (int) range("tlsPort", tlsPort, 0, Defaults.MAX_PORT, "");
             return this;
         }
 
         /** The WebSocket handler (required). */
         public Builder handler(WebSocketHandler handler) {
-            this.handler = Objects.requireNonNull(handler, "handler");
+            this.handler = notNull(handler, "handler");
             return this;
         }
 
         /** Answers requests that are not upgrades; without one they get 426. */
         public Builder httpHandler(HttpHandler httpHandler) {
-            this.httpHandler = Objects.requireNonNull(httpHandler, "httpHandler");
+            this.httpHandler = notNull(httpHandler, "httpHandler");
             return this;
         }
 
@@ -169,144 +199,304 @@ public interface WebSocketServer extends AutoCloseable {
          * Selects a transport provider by name ({@code nio}, {@code jdk-tls}, or one from another module such as
          * {@code conscrypt}). Default: the available provider with the highest priority that fits (a secure one
          * when TLS is configured). An unknown name fails {@link #start()} with the list of names found.
+         *
+         * @throws IllegalArgumentException when blank
          */
         public Builder transport(String name) {
-            this.transport = Objects.requireNonNull(name, "name");
+            notNull(name, "transport");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("transport must be a provider name such as nio or jdk-tls, was \""
+                        + name + "\"");
+            }
+            this.transport = name;
             return this;
         }
 
         /** Serves wss:// with a PEM certificate chain and private key (SERVE-02). */
         public Builder tls(Path certificateChainPem, Path privateKeyPem) {
+            notNull(certificateChainPem, "tls certificate chain");
+            notNull(privateKeyPem, "tls private key");
             return tls(TlsConfig.pem(certificateChainPem, privateKeyPem));
         }
 
         /** Serves wss:// with these TLS settings. */
         public Builder tls(TlsConfig tls) {
-            this.tls = Objects.requireNonNull(tls, "tls");
-            return this;
-        }
-
-        /** Subprotocols the server speaks, most preferred first; the first the client also offers is chosen. */
-        public Builder subprotocols(String... names) {
-            subprotocols.clear();
-            subprotocols.addAll(Arrays.asList(names));
+            this.tls = notNull(tls, "tls");
             return this;
         }
 
         /**
-         * Origins allowed to connect (exact {@code https://app.example.com} or {@code https://*.example.com});
-         * others get 403. Default: every origin.
+         * Subprotocols the server speaks, most preferred first; the first the client also offers is chosen. Each
+         * must be an RFC 6455 §4.1 token (letters, digits and {@code !#$%&'*+-.^_`|~}, no separators or spaces),
+         * listed once. Default: none.
+         *
+         * @throws IllegalArgumentException for a name that is not a token, or one listed twice
+         */
+        public Builder subprotocols(String... names) {
+            notNull(names, "subprotocols");
+            List<String> checked = new ArrayList<>(names.length);
+            for (int i = 0; i < names.length; i++) {
+                String name = notNull(names[i], "subprotocols[" + i + "]");
+                if (!isToken(name)) {
+                    throw new IllegalArgumentException("subprotocols: \"" + name + "\" is not a token (RFC 6455 §4.1: "
+                            + "one or more of the letters, digits and !#$%&'*+-.^_`|~)");
+                }
+                if (checked.contains(name)) {
+                    throw new IllegalArgumentException("subprotocols: \"" + name + "\" is listed twice");
+                }
+                checked.add(name);
+            }
+            subprotocols.clear();
+            subprotocols.addAll(checked);
+            return this;
+        }
+
+        /**
+         * Origins allowed to connect (exact {@code https://app.example.com}, {@code https://*.example.com}, or
+         * {@code null} for opaque origins); others get 403. Default: every origin.
+         *
+         * @throws IllegalArgumentException for a value that is not {@code scheme://host[:port]},
+         *                                  {@code scheme://*.domain[:port]} or {@code null}
          */
         public Builder allowedOrigins(String... origins) {
+            notNull(origins, "allowedOrigins");
+            for (int i = 0; i < origins.length; i++) {
+                notNull(origins[i], "allowedOrigins[" + i + "]");
+            }
+            List<String> checked = List.of(origins);
+            try {
+                OriginPolicy.allowOnly(checked);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("allowedOrigins: " + e.getMessage(), e);
+            }
             allowedOrigins.clear();
-            allowedOrigins.addAll(Arrays.asList(origins));
+            allowedOrigins.addAll(checked);
             return this;
         }
 
         /**
          * Enables a WebSocket extension found through {@code ServiceLoader}, e.g. {@code permessage-deflate} (module
-         * {@code ws-deflate}).
+         * {@code ws-deflate}). Each extension may be enabled once.
          *
          * @throws IllegalArgumentException when no available provider has that name; the message lists those found
          */
         public Builder extension(String name) {
-            extensions.add(ExtensionProviders.named(Objects.requireNonNull(name, "name")));
+            notNull(name, "extension");
+            try {
+                extensions.add(ExtensionProviders.named(name));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("extension: " + e.getMessage(), e);
+            }
             return this;
         }
 
         /**
          * Enables a WebSocket extension given as a provider object, e.g. {@code new PerMessageDeflate(config)} to
          * choose its settings. Its agreements must also be the codec's {@code dev.sleet.frame.spi.FrameExtension}.
+         * Each extension (by name) may be enabled once; {@link #start()} checks that and that it is available.
          */
         public Builder extension(ExtensionProvider provider) {
-            extensions.add(Objects.requireNonNull(provider, "provider"));
-            return this;
-        }
-
-        /** Largest message accepted, in bytes; larger ones close the connection with 1009. Default 16 MiB. */
-        public Builder maxMessageSize(long bytes) {
-            this.maxMessageSize = positive(bytes, "maxMessageSize");
-            return this;
-        }
-
-        /** Largest single frame accepted; default: the message limit. */
-        public Builder maxFrameSize(long bytes) {
-            this.maxFrameSize = positive(bytes, "maxFrameSize");
-            return this;
-        }
-
-        /** Open connections allowed; further upgrades get 503. Default: unlimited. */
-        public Builder maxConnections(int count) {
-            this.maxConnections = (int) positive(count, "maxConnections");
-            return this;
-        }
-
-        /** Request line and header limits (431 when exceeded). */
-        public Builder httpLimits(HttpLimits limits) {
-            this.httpLimits = Objects.requireNonNull(limits, "limits");
-            return this;
-        }
-
-        /** Time allowed from accept to a complete upgrade request; then the socket is dropped. Default 10 s. */
-        public Builder handshakeTimeout(Duration timeout) {
-            this.handshakeTimeout = positive(timeout, "handshakeTimeout");
-            return this;
-        }
-
-        /** Closes (1001) a connection that received nothing for this long. Default: off ({@link Duration#ZERO}). */
-        public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = Objects.requireNonNull(timeout, "timeout");
+            extensions.add(notNull(provider, "extension"));
             return this;
         }
 
         /**
-         * Pings a connection that received nothing for this long (BEAT-01). Default 30 s; {@link Duration#ZERO}
-         * turns the heartbeat off.
+         * Largest message accepted, in bytes of message data (after decompression), 1 to 2,147,483,639 (what
+         * {@link dev.sleet.frame.MessageAssembler} can buffer); a larger one closes the connection with 1009 as
+         * soon as a frame header announces the excess. Default 16 MiB.
+         *
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder maxMessageSize(long bytes) {
+            this.maxMessageSize = range("maxMessageSize", bytes, 1, Defaults.MAX_MESSAGE_SIZE_LIMIT, " bytes");
+            return this;
+        }
+
+        /**
+         * Largest single frame accepted, in bytes on the wire, 1 to {@link #maxMessageSize(long)}; a larger one
+         * closes the connection with 1009 from its header. Default: the message limit.
+         *
+         * @throws IllegalArgumentException when out of range; above the message limit, from {@link #start()}
+         */
+        public Builder maxFrameSize(long bytes) {
+            this.maxFrameSize = range("maxFrameSize", bytes, 1, Defaults.MAX_MESSAGE_SIZE_LIMIT, " bytes");
+            return this;
+        }
+
+        /**
+         * Sockets open at once, counted from accept, those still in their handshake included; 1 to 2^31−1. Over
+         * it, a newly accepted socket is closed at once (the peer sees the TCP connection close before any HTTP
+         * response, or a 503 where the server can answer without reading the request). Default: the process's
+         * descriptor limit minus 64 (read through {@code com.sun.management.UnixOperatingSystemMXBean}), or
+         * 10,000 where that limit cannot be read.
+         *
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder maxConnections(int count) {
+            this.maxConnections = (int) range("maxConnections", count, 1, Integer.MAX_VALUE, "");
+            return this;
+        }
+
+        /**
+         * Sockets open at once from one remote IP address, counted like {@link #maxConnections(int)}; 0 (the
+         * default) turns the limit off. Over it, a newly accepted socket from that address is closed at once, as
+         * for {@code maxConnections}. With an explicit {@code maxConnections}, must not exceed it.
+         *
+         * @throws IllegalArgumentException when negative; above an explicit {@code maxConnections}, from
+         *                                  {@link #start()}
+         */
+        public Builder maxConnectionsPerAddress(int count) {
+            this.maxConnectionsPerAddress = (int) range("maxConnectionsPerAddress", count, 0, Integer.MAX_VALUE,
+                    " (0 = off)");
+            return this;
+        }
+
+        /**
+         * Request line and header limits: request line 16 B to 1 MiB (longer → 414), header fields 1 to 10,000 and
+         * header bytes 64 B to 1 MiB (more → 431). Default 8 KiB, 100 fields, 8 KiB.
+         *
+         * @throws IllegalArgumentException when a limit is above its range ({@link HttpLimits} itself refuses
+         *                                  values below)
+         */
+        public Builder httpLimits(HttpLimits limits) {
+            notNull(limits, "httpLimits");
+            range("httpLimits.maxRequestLineLength", limits.maxRequestLineLength(), 16,
+                    Defaults.MAX_REQUEST_LINE_LENGTH_LIMIT, " bytes");
+            range("httpLimits.maxHeaderCount", limits.maxHeaderCount(), 1, Defaults.MAX_HEADER_COUNT_LIMIT, "");
+            range("httpLimits.maxHeaderBytes", limits.maxHeaderBytes(), 64, Defaults.MAX_HEADER_BYTES_LIMIT, " bytes");
+            this.httpLimits = limits;
+            return this;
+        }
+
+        /**
+         * Time allowed from accept to a complete upgrade request (more than 0, at most 1 day); then the socket is
+         * dropped without an answer. Default 10 s.
+         *
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = positive(timeout, "handshakeTimeout", Defaults.MAX_DURATION);
+            return this;
+        }
+
+        /**
+         * Time {@link WebSocketHandler#onConnect} (or the {@link HttpHandler} for a plain request) may take to
+         * decide, from the complete request (more than 0, at most 1 day); then the peer gets 503 Service
+         * Unavailable and the late decision is ignored. Default: the {@link #handshakeTimeout(Duration) handshake
+         * timeout}.
+         *
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder connectDecisionTimeout(Duration timeout) {
+            this.connectDecisionTimeout = positive(timeout, "connectDecisionTimeout", Defaults.MAX_DURATION);
+            return this;
+        }
+
+        /**
+         * Closes (1001) a connection that received nothing for this long, 0 to 1 day. Default: off
+         * ({@link Duration#ZERO}).
+         *
+         * @throws IllegalArgumentException when negative or above 1 day
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = zeroOrPositive(timeout, "idleTimeout");
+            return this;
+        }
+
+        /**
+         * Pings a connection that received nothing for this long (BEAT-01), 0 to 1 day. Default 30 s;
+         * {@link Duration#ZERO} turns the heartbeat off.
+         *
+         * @throws IllegalArgumentException when negative or above 1 day
          */
         public Builder pingInterval(Duration interval) {
-            this.pingInterval = Objects.requireNonNull(interval, "interval");
+            this.pingInterval = zeroOrPositive(interval, "pingInterval");
             return this;
         }
 
-        /** Time a ping's matching pong may take before the connection is closed (BEAT-04). Default 10 s. */
+        /**
+         * Time a ping's matching pong may take (more than 0, at most 1 day) before the connection is closed with
+         * 1001 (BEAT-04). Default 10 s.
+         *
+         * @throws IllegalArgumentException when out of range
+         */
         public Builder pongTimeout(Duration timeout) {
-            this.pongTimeout = positive(timeout, "pongTimeout");
+            this.pongTimeout = positive(timeout, "pongTimeout", Defaults.MAX_DURATION);
             return this;
         }
 
-        /** Time to wait for the peer's close frame after sending ours, then TCP is closed. Default 5 s. */
+        /**
+         * Time to wait for the peer's close frame after sending ours (more than 0, at most 1 day), then TCP is
+         * closed. Default 5 s.
+         *
+         * @throws IllegalArgumentException when out of range
+         */
         public Builder closeTimeout(Duration timeout) {
-            this.closeTimeout = positive(timeout, "closeTimeout");
+            this.closeTimeout = positive(timeout, "closeTimeout", Defaults.MAX_DURATION);
             return this;
         }
 
-        /** Outbound bytes a connection may have queued before its overflow policy applies. Default 4 MiB. */
+        /**
+         * How long accepting pauses when accept fails for lack of file descriptors (EMFILE/ENFILE), 1 ms to 1 min,
+         * instead of retrying at once; meanwhile new connections wait in the listen backlog. Default 1 s (as
+         * Netty).
+         *
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder acceptBackoff(Duration backoff) {
+            notNull(backoff, "acceptBackoff");
+            if (backoff.compareTo(Defaults.MIN_ACCEPT_BACKOFF) < 0 || backoff.compareTo(Defaults.MAX_ACCEPT_BACKOFF) > 0) {
+                throw new IllegalArgumentException("acceptBackoff must be in [" + human(Defaults.MIN_ACCEPT_BACKOFF)
+                        + ", " + human(Defaults.MAX_ACCEPT_BACKOFF) + "], was " + human(backoff));
+            }
+            this.acceptBackoff = backoff;
+            return this;
+        }
+
+        /**
+         * Outbound bytes a connection may have queued before its overflow policy applies, at least 1. Default 4 MiB.
+         *
+         * @throws IllegalArgumentException when out of range
+         */
         public Builder maxQueuedBytes(long bytes) {
-            this.maxQueuedBytes = positive(bytes, "maxQueuedBytes");
+            this.maxQueuedBytes = range("maxQueuedBytes", bytes, 1, Long.MAX_VALUE, " bytes");
             return this;
         }
 
         /** What to do with a slow consumer. Default {@link OverflowPolicy#CLOSE} (1008). */
         public Builder overflowPolicy(OverflowPolicy policy) {
-            this.overflowPolicy = Objects.requireNonNull(policy, "policy");
+            this.overflowPolicy = notNull(policy, "overflowPolicy");
             return this;
         }
 
-        /** Number of event loops (I/O threads). Default: available processors. */
+        /**
+         * Number of event loops (I/O threads), 1 to 1024. Default: available processors.
+         *
+         * @throws IllegalArgumentException when out of range
+         */
         public Builder eventLoops(int count) {
-            this.eventLoops = (int) positive(count, "eventLoops");
+            this.eventLoops = (int) range("eventLoops", count, 1, Defaults.MAX_THREADS, "");
             return this;
         }
 
-        /** Actor worker threads, when the server creates its own actor system. Default: available processors. */
+        /**
+         * Actor worker threads, 1 to 1024, when the server creates its own actor system (not with
+         * {@link #actorSystem(ActorSystem)}: {@link #start()} refuses both). Default: available processors.
+         *
+         * @throws IllegalArgumentException when out of range
+         */
         public Builder workers(int count) {
-            this.workers = (int) positive(count, "workers");
+            this.workers = (int) range("workers", count, 1, Defaults.MAX_THREADS, "");
+            this.workersSet = true;
             return this;
         }
 
-        /** Runs connection actors on an existing system (the server will not shut it down). */
+        /**
+         * Runs connection actors on an existing, running system (the server will not shut it down). Its own
+         * worker count applies: do not also set {@link #workers(int)}.
+         */
         public Builder actorSystem(ActorSystem system) {
-            this.actorSystem = Objects.requireNonNull(system, "system");
+            this.actorSystem = notNull(system, "actorSystem");
             return this;
         }
 
@@ -319,44 +509,185 @@ public interface WebSocketServer extends AutoCloseable {
             return this;
         }
 
-        /** A number (0–65535) that makes connection ids unique across the nodes of a cluster. Default 0. */
+        /**
+         * A number (0 to 65535) that makes connection ids unique across the nodes of a cluster. Default 0.
+         *
+         * @throws IllegalArgumentException when out of range
+         */
         public Builder nodeId(int nodeId) {
-            if (nodeId < 0 || nodeId > 0xFFFF) {
-                throw new IllegalArgumentException("nodeId must be 0..65535");
-            }
-            this.nodeId = nodeId;
+            this.nodeId = (int) range("nodeId", nodeId, 0, Defaults.MAX_NODE_ID, "");
             return this;
         }
 
-        /** Binds and starts serving. */
+        /**
+         * Checks the settings together, binds and starts serving.
+         *
+         * @throws IllegalStateException    when no handler is set, {@code tlsPort} is set without TLS settings, the
+         *                                  named transport is a TLS one without TLS settings (or a plain one for a
+         *                                  TLS-only server), {@code workers} is set with an {@code actorSystem}, the
+         *                                  actor system is not running, or an extension is not available
+         * @throws IllegalArgumentException when {@code maxFrameSize} exceeds {@code maxMessageSize}, {@code tlsPort}
+         *                                  equals {@code port}, {@code maxConnectionsPerAddress} exceeds an explicit
+         *                                  {@code maxConnections}, an extension is enabled twice, or {@code host}
+         *                                  does not resolve
+         * @throws IOException              when a port cannot be bound
+         * @throws dev.sleet.server.spi.TransportException when no transport has the chosen name, or the TLS
+         *                                  material cannot be loaded
+         */
         public WebSocketServer start() throws IOException {
+            return ServerCore.start(config());
+        }
+
+        /** The validated configuration {@link #start()} would use, defaults resolved. */
+        ServerConfig config() {
             if (handler == null) {
                 throw new IllegalStateException("a handler is required: builder().handler(...)");
             }
             if (tlsPort >= 0 && tls == null) {
                 throw new IllegalStateException("tlsPort needs TLS settings: builder.tls(...)");
             }
-            ServerConfig config = new ServerConfig(host, port, tlsPort, handler, httpHandler, transport, tls,
+            if (tlsPort > 0 && tlsPort == port) {
+                throw new IllegalArgumentException("tlsPort must differ from port (0 picks a free one for each), both "
+                        + port);
+            }
+            long frameLimit = maxFrameSize < 0 ? maxMessageSize : maxFrameSize;
+            if (frameLimit > maxMessageSize) {
+                throw new IllegalArgumentException("maxFrameSize must be in [1, maxMessageSize = " + maxMessageSize
+                        + "] bytes, was " + maxFrameSize);
+            }
+            if (maxConnections > 0 && maxConnectionsPerAddress > maxConnections) {
+                throw new IllegalArgumentException("maxConnectionsPerAddress must be in [0, maxConnections = "
+                        + maxConnections + "] (0 = off), was " + maxConnectionsPerAddress);
+            }
+            if (transport != null) {
+                TransportProvider named = transportNamed(transport);
+                // an unknown name is left to the core, whose TransportException lists the names found
+                if (named != null && named.secure() && tls == null) {
+                    throw new IllegalStateException("transport '" + transport + "' is a TLS transport: configure "
+                            + "tls(...) as well, or name a plain transport");
+                }
+                if (named != null && !named.secure() && tls != null && tlsPort < 0) {
+                    throw new IllegalStateException("transport '" + transport + "' is a plain transport but the "
+                            + "server serves TLS only: name a TLS transport, or add tlsPort(...) for a plain listener");
+                }
+            }
+            if (actorSystem != null && workersSet) {
+                throw new IllegalStateException("workers has no effect with actorSystem(...): the system's own "
+                        + "workers run the connections; set one or the other");
+            }
+            if (actorSystem != null && !actorSystem.isRunning()) {
+                throw new IllegalStateException("actorSystem must be running; it was shut down");
+            }
+            List<String> extensionNames = new ArrayList<>();
+            for (ExtensionProvider p : extensions) {
+                String name = p.name();
+                if (name == null || !isToken(name)) {
+                    throw new IllegalArgumentException("extension: provider " + p.getClass().getName()
+                            + " has a name that is not a token: \"" + name + "\"");
+                }
+                if (extensionNames.stream().anyMatch(name::equalsIgnoreCase)) {
+                    throw new IllegalArgumentException("extension: " + name + " is enabled twice");
+                }
+                if (!p.isAvailable()) {
+                    throw new IllegalStateException("extension: " + name + " is installed but not available");
+                }
+                extensionNames.add(name);
+            }
+            if (new InetSocketAddress(host, 0).isUnresolved()) {
+                throw new IllegalArgumentException("host must be a host name that resolves or an IP address, was \""
+                        + host + "\"");
+            }
+            return new ServerConfig(host, port, tlsPort, handler, httpHandler, transport, tls,
                     List.copyOf(subprotocols), List.copyOf(allowedOrigins), List.copyOf(extensions),
-                    maxMessageSize, maxFrameSize < 0 ? maxMessageSize : maxFrameSize, maxConnections, httpLimits,
-                    handshakeTimeout, idleTimeout, pingInterval, pongTimeout, closeTimeout, maxQueuedBytes,
-                    overflowPolicy, eventLoops, workers, actorSystem, blockingHandlers, nodeId);
-            return ServerCore.start(config);
+                    maxMessageSize, frameLimit, maxConnections > 0 ? maxConnections : Defaults.maxConnections(),
+                    httpLimits, handshakeTimeout, idleTimeout, pingInterval, pongTimeout, closeTimeout,
+                    maxQueuedBytes, overflowPolicy, eventLoops, workers, actorSystem, blockingHandlers, nodeId,
+                    connectDecisionTimeout != null ? connectDecisionTimeout : handshakeTimeout,
+                    maxConnectionsPerAddress, acceptBackoff);
         }
 
-        private static long positive(long value, String name) {
-            if (value <= 0) {
-                throw new IllegalArgumentException(name + " must be positive: " + value);
+        /** The installed transport provider with this name, or null. */
+        private static TransportProvider transportNamed(String name) {
+            Iterator<TransportProvider> it = ServiceLoader.load(TransportProvider.class,
+                    WebSocketServer.class.getClassLoader()).iterator();
+            for (int guard = 0; guard < 10_000; guard++) {
+                try {
+                    if (!it.hasNext()) {
+                        return null;
+                    }
+                    TransportProvider p = it.next();
+                    if (p.name().equals(name)) {
+                        return p;
+                    }
+                } catch (ServiceConfigurationError e) {
+                    // a provider that fails to load: the core logs and skips it
+                }
+            }
+            return null;
+        }
+
+        private static <T> T notNull(T value, String option) {
+            if (value == null) {
+                throw new NullPointerException(option + " must not be null");
             }
             return value;
         }
 
-        private static Duration positive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive: " + value);
+        private static long range(String option, long value, long min, long max, String unit) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(option + " must be in [" + min + ", " + max + "]" + unit
+                        + ", was " + value);
             }
             return value;
+        }
+
+        private static Duration positive(Duration value, String option, Duration max) {
+            notNull(value, option);
+            if (value.isNegative() || value.isZero() || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(option + " must be more than 0 and at most " + human(max)
+                        + ", was " + human(value));
+            }
+            return value;
+        }
+
+        private static Duration zeroOrPositive(Duration value, String option) {
+            notNull(value, option);
+            if (value.isNegative() || value.compareTo(Defaults.MAX_DURATION) > 0) {
+                throw new IllegalArgumentException(option + " must be in [0 (off), " + human(Defaults.MAX_DURATION)
+                        + "], was " + human(value));
+            }
+            return value;
+        }
+
+        /** {@code 1 d}, {@code 10 s}, {@code 300 ms}, or the ISO form for anything finer or odd. */
+        private static String human(Duration d) {
+            if (d.isNegative() || d.getNano() % 1_000_000 != 0 || d.getSeconds() > 1L << 40) {
+                return d.toString(); // the ISO form: exact, and never overflows
+            }
+            long ms = d.toMillis();
+            if (ms != 0 && ms % 86_400_000 == 0) {
+                return ms / 86_400_000 + " d";
+            }
+            if (ms != 0 && ms % 60_000 == 0) {
+                return ms / 60_000 + " min";
+            }
+            return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
+        }
+
+        /** An RFC 6455 §4.1 / RFC 9110 §5.6.2 token: one or more tchar. */
+        private static boolean isToken(String s) {
+            if (s.isEmpty()) {
+                return false;
+            }
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                boolean tchar = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                        || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+                if (!tchar) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

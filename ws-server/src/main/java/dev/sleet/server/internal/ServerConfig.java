@@ -11,12 +11,24 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Everything a running server was built with; made by {@code WebSocketServer.Builder}, validated there.
+ * Everything a running server was built with; made by {@code WebSocketServer.Builder}, validated there (every
+ * value is within the range {@code docs/limits.md} gives, and defaults are resolved: nothing here is "unset").
+ * Defaults and ranges live in {@link Defaults}.
  *
- * @param actorSystem   a system to run connection actors on, or null to create (and own) one
- * @param transport     a transport provider name, or null to choose by priority
- * @param tlsPort       a second port for TLS when both plain and TLS listeners are wanted; -1 for none
- * @param idleTimeout   zero when off
+ * @param actorSystem              a system to run connection actors on, or null to create (and own) one
+ * @param transport                a transport provider name, or null to choose by priority
+ * @param tlsPort                  a second port for TLS when both plain and TLS listeners are wanted; -1 for none
+ * @param maxFrameSize             at most {@code maxMessageSize} (the builder's default is that value)
+ * @param maxConnections           sockets open at once, counted from accept (handshaking ones included); over it a
+ *                                 newly accepted socket is closed at once. Default: the descriptor limit minus
+ *                                 {@link Defaults#DESCRIPTOR_RESERVE}, see {@link Defaults#maxConnections()}
+ * @param idleTimeout              zero when off
+ * @param pingInterval             zero when the heartbeat is off
+ * @param decisionTimeout          the most {@code onConnect} or an HTTP handler may take to decide; then the peer gets
+ *                                 503. The builder resolves an unset value to {@code handshakeTimeout}
+ * @param maxConnectionsPerAddress sockets open at once from one remote IP address; 0 when off (the default)
+ * @param acceptBackoff            how long accepting pauses after accept failed for lack of descriptors
+ *                                 (EMFILE/ENFILE); default 1 s
  */
 public record ServerConfig(
         String host,
@@ -44,5 +56,8 @@ public record ServerConfig(
         int workers,
         ActorSystem actorSystem,
         boolean blockingHandlers,
-        int nodeId) {
+        int nodeId,
+        Duration decisionTimeout,
+        int maxConnectionsPerAddress,
+        Duration acceptBackoff) {
 }
