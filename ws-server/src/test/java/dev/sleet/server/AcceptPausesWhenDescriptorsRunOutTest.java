@@ -86,6 +86,9 @@ class AcceptPausesWhenDescriptorsRunOutTest {
                 .eventLoops(1).start();
                 RawWebSocket open = RawWebSocket.connect(server.port())) {
             handler.awaitOpen();
+            // Warm up: with no descriptors left, classes not loaded yet cannot be loaded from class directories.
+            open.sendText("warm-up");
+            assertEquals("warm-up", open.readFrame(Duration.ofSeconds(20)).text());
             SocketChannel late = SocketChannel.open(); // its descriptor exists before the process runs out
             try {
                 Path devNull = Path.of("/dev/null");

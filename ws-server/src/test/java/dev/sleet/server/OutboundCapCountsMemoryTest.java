@@ -23,8 +23,13 @@ class OutboundCapCountsMemoryTest {
             @Override
             public void onOpen(Connection connection) {
                 super.onOpen(connection);
+                // Wait until the loop has written the 101; from then on nothing asks it to write before this turn
+                // ends (a handler's own sends are held until then), so only the cap stops the loop below.
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (connection.queuedBytes() > 0 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
                 int enqueued = 0;
-                // All within one turn: nothing is written before the turn ends, so only the cap stops this loop.
                 while (connection.send(new byte[2]) == SendResult.ENQUEUED && enqueued < 1_000_000) {
                     enqueued++;
                 }

@@ -3,18 +3,54 @@ package dev.sleet.server.internal;
 import dev.sleet.actor.Cancellable;
 import dev.sleet.frame.Frames;
 import java.nio.ByteBuffer;
-import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
- * Keeps one connection honest (BEAT-01..05): pings it after {@code pingInterval} without input, expects the pong
- * that echoes that ping's payload within {@code pongTimeout}, and applies the optional idle timeout. It costs one
- * entry on the actor system's shared timer wheel, rescheduled as it fires — never a thread or a periodic task per
- * connection. All state is confined to the connection's event loop: the timer only hands a check to the loop.
+ * Keeps one connection honest (RFC 6455 §5.5.2–§5.5.3): pings it after {@code pingInterval} without input, expects
+ * the pong that echoes that ping's payload within {@code pongTimeout}, and applies the optional idle timeout. It
+ * costs one entry on a timer wheel shared by every connection, rescheduled as it fires — never a thread or a
+ * periodic task per connection.
+ *
+ * <p>All its state is confined to the connection's event loop: the timer only hands a check to the loop. The
+ * durations are read from the server's settings when needed, not copied into each connection.
  */
 final class Heartbeat implements Runnable {
-    private final WsConnection connection;
+
+    /** The connection side of a heartbeat; every call is made on the connection's loop. */
+    interface Peer extends EventLoop.Guarded {
+        /** The connection's id; mixed into ping payloads so they differ between connections. */
+        long id();
+
+        /** Queues a ping frame; false when the connection no longer sends. */
+        boolean sendPing(ByteBuffer frame);
+
+        /** Nothing was received for the idle timeout. */
+        void idleTimeout();
+
+        /** The pong for the last ping did not come in time. */
+        void heartbeatTimeout();
+    }
+
+    /** The durations, in nanoseconds; zero turns a feature off (never zero for the pong timeout). */
+    interface Settings {
+        long pingIntervalNanos();
+
+        long pongTimeoutNanos();
+
+        long idleTimeoutNanos();
+    }
+
+    /** Where the heartbeat schedules its next check: the server's shared timer wheel. */
+    interface Timer {
+        Cancellable schedule(long delayNanos, Runnable task);
+    }
+
+    private final Peer peer;
     private final EventLoop loop;
-    private final ServerCore server;
+    private final Settings settings;
+    private final Metrics metrics;
+    private final Timer timer;
+    private final LongSupplier clock;
 
     private long lastRead;
     private long pingSentAt;
@@ -24,48 +60,45 @@ final class Heartbeat implements Runnable {
     private boolean running;
     private Cancellable pending;
 
-    Heartbeat(WsConnection connection, EventLoop loop, ServerCore server) {
-        this.connection = connection;
+    /**
+     * @param loop the connection's loop, or null when every call is already made on one thread (tests)
+     */
+    Heartbeat(Peer peer, EventLoop loop, Settings settings, Metrics metrics, Timer timer, LongSupplier clock) {
+        this.peer = peer;
         this.loop = loop;
-        this.server = server;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.timer = timer;
+        this.clock = clock;
     }
 
-    /**
-     * The timer fired (on the timer thread): hand the check to the loop. The heartbeat is its own timer callback and
-     * loop task, so an idle connection carries no lambdas for it.
-     */
+    /** The timer fired (on the timer thread): hand the check to the loop. */
     @Override
     public void run() {
-        if (loop.inLoop()) {
+        if (loop == null || loop.inLoop()) {
             check();
         } else {
-            loop.execute(connection, this::check);
+            loop.execute(peer, this::check);
         }
     }
 
-    // Read from the configuration when needed (every ping interval at most), not copied into each connection.
-    private long pingIntervalNanos() {
-        return server.config.pingInterval().toNanos();
-    }
-
-    private long pongTimeoutNanos() {
-        return server.config.pongTimeout().toNanos();
-    }
-
-    private long idleTimeoutNanos() {
-        return server.config.idleTimeout().toNanos();
-    }
-
-    /** Input arrived: any frame counts as life. Loop only. */
+    /** Input arrived: any frame counts as life. */
     void touch(long now) {
         lastRead = now;
     }
 
     void start(long now) {
         lastRead = now;
-        if (pingIntervalNanos() > 0 || idleTimeoutNanos() > 0) {
+        long first = Long.MAX_VALUE;
+        if (settings.pingIntervalNanos() > 0) {
+            first = settings.pingIntervalNanos();
+        }
+        if (settings.idleTimeoutNanos() > 0) {
+            first = Math.min(first, settings.idleTimeoutNanos());
+        }
+        if (first != Long.MAX_VALUE) {
             running = true;
-            schedule(firstDelay());
+            schedule(first);
         }
     }
 
@@ -77,7 +110,7 @@ final class Heartbeat implements Runnable {
         }
     }
 
-    /** A pong arrived (BEAT-03): it settles the outstanding ping only if it carries that ping's payload. */
+    /** A pong arrived: it settles the outstanding ping only if it carries that ping's payload. */
     void pong(ByteBuffer payload) {
         if (awaitingPong && payload.remaining() == Long.BYTES
                 && payload.getLong(payload.position()) == awaitedPayload) {
@@ -85,15 +118,9 @@ final class Heartbeat implements Runnable {
         }
     }
 
-    private long firstDelay() {
-        long d = Long.MAX_VALUE;
-        if (pingIntervalNanos() > 0) {
-            d = pingIntervalNanos();
-        }
-        if (idleTimeoutNanos() > 0) {
-            d = Math.min(d, idleTimeoutNanos());
-        }
-        return d;
+    /** True while a ping is out and its pong has not come back (for tests). */
+    boolean awaitingPong() {
+        return awaitingPong;
     }
 
     private void check() {
@@ -101,32 +128,33 @@ final class Heartbeat implements Runnable {
             return;
         }
         pending = null;
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         long idle = now - lastRead;
-        if (idleTimeoutNanos() > 0 && idle >= idleTimeoutNanos()) {
+        long idleTimeout = settings.idleTimeoutNanos();
+        if (idleTimeout > 0 && idle >= idleTimeout) {
             running = false;
-            connection.idleTimeout();
+            peer.idleTimeout();
             return;
         }
         long next = Long.MAX_VALUE;
         if (awaitingPong) {
             long waited = now - pingSentAt;
-            if (waited >= pongTimeoutNanos()) {
+            if (waited >= settings.pongTimeoutNanos()) {
                 running = false;
-                connection.heartbeatTimeout();
+                peer.heartbeatTimeout();
                 return;
             }
-            next = pongTimeoutNanos() - waited;
-        } else if (pingIntervalNanos() > 0) {
-            if (idle >= pingIntervalNanos()) {
+            next = settings.pongTimeoutNanos() - waited;
+        } else if (settings.pingIntervalNanos() > 0) {
+            if (idle >= settings.pingIntervalNanos()) {
                 ping(now);
-                next = pongTimeoutNanos();
+                next = settings.pongTimeoutNanos();
             } else {
-                next = pingIntervalNanos() - idle;
+                next = settings.pingIntervalNanos() - idle;
             }
         }
-        if (idleTimeoutNanos() > 0) {
-            next = Math.min(next, idleTimeoutNanos() - idle);
+        if (idleTimeout > 0) {
+            next = Math.min(next, idleTimeout - idle);
         }
         if (next != Long.MAX_VALUE) {
             schedule(next);
@@ -134,16 +162,16 @@ final class Heartbeat implements Runnable {
     }
 
     private void ping(long now) {
-        awaitedPayload = ++pingCounter ^ connection.id();
+        awaitedPayload = ++pingCounter ^ peer.id();
         ByteBuffer payload = ByteBuffer.allocate(Long.BYTES).putLong(0, awaitedPayload);
-        if (connection.sendHeartbeatPing(Frames.ping(payload))) {
+        if (peer.sendPing(Frames.ping(payload))) {
             awaitingPong = true;
             pingSentAt = now;
-            server.metrics.pingsSent.increment();
+            metrics.pingsSent.increment();
         }
     }
 
     private void schedule(long delayNanos) {
-        pending = server.actors.timers().schedule(Duration.ofNanos(Math.max(delayNanos, 1_000_000)), this);
+        pending = timer.schedule(Math.max(delayNanos, 1_000_000), this);
     }
 }

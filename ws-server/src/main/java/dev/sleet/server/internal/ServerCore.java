@@ -59,6 +59,28 @@ public final class ServerCore implements WebSocketServer {
     /** Completes with "clean" (every connection closed within the timeout) when the server has stopped. */
     private final CompletableFuture<Boolean> termination = new CompletableFuture<>();
     private final List<Acceptor> acceptors = new ArrayList<>();
+    /** What every connection's heartbeat reads: the configured durations, and the shared timer wheel. */
+    final Heartbeat.Settings heartbeatSettings = new Heartbeat.Settings() {
+        @Override
+        public long pingIntervalNanos() {
+            return config.pingInterval().toNanos();
+        }
+
+        @Override
+        public long pongTimeoutNanos() {
+            return config.pongTimeout().toNanos();
+        }
+
+        @Override
+        public long idleTimeoutNanos() {
+            return config.idleTimeout().toNanos();
+        }
+    };
+    final Heartbeat.Timer heartbeatTimer = this::scheduleHeartbeat;
+
+    private dev.sleet.actor.Cancellable scheduleHeartbeat(long delayNanos, Runnable task) {
+        return actors.timers().schedule(Duration.ofNanos(delayNanos), task);
+    }
     private volatile boolean accepting = true;
 
     private ServerCore(ServerConfig config) throws IOException {
@@ -304,15 +326,15 @@ public final class ServerCore implements WebSocketServer {
 
     /** How long the handler's {@code onConnect} (or an HTTP handler) may take to decide. */
     Duration decisionTimeout() {
-        return config.handshakeTimeout();
+        return config.decisionTimeout();
     }
 
     private int perAddressLimit() {
-        return 0;
+        return config.maxConnectionsPerAddress();
     }
 
     private Duration acceptBackoff() {
-        return Duration.ofSeconds(1);
+        return config.acceptBackoff();
     }
 
     /** A connection actor finished. */

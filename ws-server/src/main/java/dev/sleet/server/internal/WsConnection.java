@@ -49,7 +49,7 @@ import java.time.Duration;
  * Every task the loop runs for this connection runs under {@link #failed(Throwable)}: a failure ends this
  * connection alone (an HTTP 500 before the upgrade, 1011 after it) and frees its descriptor.
  */
-final class WsConnection implements EventLoop.Handler, Flusher.Owner {
+final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.Peer {
     private static final System.Logger LOG = System.getLogger(WsConnection.class.getName());
 
     /** The phases of a connection; {@link #canMoveTo} lists the allowed transitions. */
@@ -119,7 +119,8 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner {
         this.remote = remote;
         this.local = (InetSocketAddress) channel.getLocalAddress();
         this.flusher = new Flusher(outbound, loop, server.metrics, this);
-        this.heartbeat = new Heartbeat(this, loop, server);
+        this.heartbeat = new Heartbeat(this, loop, server.heartbeatSettings, server.metrics, server.heartbeatTimer,
+                System::nanoTime);
         this.facade = new ServerConnection(this, outbound, flusher, server.config, server.metrics);
         this.slotHeld = true;
     }
@@ -128,7 +129,8 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner {
     // Accessors for the pieces
     // ------------------------------------------------------------------------------------------------------
 
-    long id() {
+    @Override
+    public long id() {
         return id;
     }
 
@@ -404,7 +406,8 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner {
     }
 
     /** The heartbeat's ping: the server's own control frame, one per interval at most. Loop only. */
-    boolean sendHeartbeatPing(ByteBuffer ping) {
+    @Override
+    public boolean sendPing(ByteBuffer ping) {
         if (!outbound.offerControl(ping)) {
             return false;
         }
@@ -544,7 +547,8 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner {
     }
 
     /** Heartbeat gave up on the peer: close 1001 and drop TCP as soon as the frame is out. Loop only. */
-    void heartbeatTimeout() {
+    @Override
+    public void heartbeatTimeout() {
         server.metrics.heartbeatTimeouts.increment();
         setCloseStatus(new CloseStatus(CloseCodes.GOING_AWAY, "heartbeat timeout: no pong"));
         facade.open = false;
@@ -561,7 +565,8 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner {
     }
 
     /** Idle timeout: an ordinary close with 1001. Loop only. */
-    void idleTimeout() {
+    @Override
+    public void idleTimeout() {
         initiateClose(new CloseStatus(CloseCodes.GOING_AWAY, "idle timeout"), false);
     }
 
