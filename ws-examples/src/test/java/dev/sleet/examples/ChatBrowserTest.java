@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class ChatBrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String LISTED = "[...document.querySelectorAll('#members li')].map(li => li.textContent)"
-            + ".join(',') + '/' + document.getElementById('count').textContent";
+            + ".join(',') + '/' + (document.getElementById('count') || {}).textContent"; // null while loading
 
     @Test
     void pagesChatUnderTheirCspAndKeepTheMemberListFromDeltas() throws Exception {
