@@ -91,7 +91,11 @@ public final class ChatServer {
     public record Settings(List<String> allowOrigins, int rate, int burst, Duration presenceSync) {
         public Settings {
             allowOrigins = List.copyOf(allowOrigins);
-            OriginPolicy.allowOnly(allowOrigins); // validates each pattern, with a clear message
+            try {
+                OriginPolicy.allowOnly(allowOrigins); // validates each pattern
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--allow-origin: " + e.getMessage(), e);
+            }
             if (rate < 1 || rate > 1_000_000) {
                 throw new IllegalArgumentException("--rate must be 1 to 1000000 messages per second: " + rate);
             }
@@ -125,7 +129,6 @@ public final class ChatServer {
     /** The chat handler; one per server, sharing one {@link Rooms}. */
     public static final class Chat implements WebSocketHandler, PresenceListener {
         private final Rooms rooms;
-        private final Settings settings;
         private final OwnOrigins ownOrigins;
         private final AtomicInteger guests = new AtomicInteger();
         private final String closeReason;
@@ -145,7 +148,6 @@ public final class ChatServer {
          */
         public Chat(Rooms rooms, Settings settings, String host, boolean tls) {
             this.rooms = rooms;
-            this.settings = settings;
             this.ownOrigins = new OwnOrigins(host, tls, settings.allowOrigins());
             this.closeReason = "rate limit: more than " + settings.rate() + " messages/s (burst "
                     + settings.burst() + ")";
@@ -451,11 +453,15 @@ public final class ChatServer {
     public static void main(String[] argv) throws IOException, InterruptedException {
         Args args;
         Settings settings;
+        String host;
+        int port;
         try {
             args = Args.parse(argv, USAGE, "verbose", "deflate");
             settings = new Settings(args.all("allow-origin"), args.number("rate", 1, 1_000_000, 10),
                     args.number("burst", 1, 1_000_000, 20),
                     Duration.ofSeconds(args.number("presence-sync", 1, 3600, 5)));
+            host = args.get("host", "0.0.0.0");
+            port = args.port(8080);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
@@ -482,10 +488,9 @@ public final class ChatServer {
             System.out.println("sleet chat node " + backplane.nodeId() + " (connection ids prefixed " + node
                     + ") shares its rooms through " + redisEndpoint(URI.create(redis)));
         }
-        String host = args.get("host", "0.0.0.0");
         Path cert = args.path("tls-cert");
         Chat chat = new Chat(rooms, settings, host, cert != null);
-        WebSocketServer.Builder b = builder(chat, host, args.port(8080), cert, args.path("tls-key")).nodeId(node);
+        WebSocketServer.Builder b = builder(chat, host, port, cert, args.path("tls-key")).nodeId(node);
         if (args.flag("deflate")) {
             b.extension("permessage-deflate");
         }
