@@ -55,8 +55,15 @@ import java.util.regex.Pattern;
  *
  * <p>On a public port: only pages from the server's own origin may open a WebSocket (see {@link Settings}); a
  * message may be at most {@value #MAX_MESSAGE} bytes (larger: close 1009 from the server); each connection may
- * send a burst of {@code burst} messages, then {@code rate} per second (more: close 1008); the page is served
- * with a {@code Content-Security-Policy} that allows only its own script, style and WebSocket.
+ * send a burst of {@code burst} messages, then {@code rate} per second (more: close 1008 with the reason
+ * {@code rate limit: ...}, which the page shows); the page is served with a {@code Content-Security-Policy} that
+ * allows only its own script, style and WebSocket.
+ *
+ * <p>Why close rather than drop a flood with a notice: a person typing never reaches 20 messages at once or 10 a
+ * second, so whatever does is a script; dropping would keep it connected, its every message still read, parsed
+ * and answered with a notice, while closing ends the cost at once and says why. The limiter is a GCRA (a token
+ * bucket kept as one timestamp per connection), moved forward only when a message arrives: no timer per
+ * connection, no thread, no refill task.
  *
  * <p>With {@code --redis URI} the server is one node of a cluster: rooms, messages and member events span every
  * node on the same Redis (and prefix). Each node needs its own connection-id prefix for the server
