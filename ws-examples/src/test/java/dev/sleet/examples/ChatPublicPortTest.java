@@ -117,6 +117,26 @@ class ChatPublicPortTest {
     }
 
     @Test
+    void ownOriginsFollowTheSchemeTheHostAndTheAddressARequestArrivedOn() throws Exception {
+        java.net.InetSocketAddress lan = new java.net.InetSocketAddress(java.net.InetAddress.getByName("192.0.2.7"), 8443);
+        ChatServer.OwnOrigins tls = new ChatServer.OwnOrigins("chat.example.com", true, List.of());
+        assertTrue(tls.allows("https://chat.example.com:8443", lan));
+        assertTrue(tls.allows("https://localhost:8443", lan));
+        assertTrue(tls.allows("https://192.0.2.7:8443", lan), "the address the page was loaded from");
+        assertTrue(tls.allows("https://[::1]:8443", lan));
+        assertFalse(tls.allows("http://chat.example.com:8443", lan), "the page is https");
+        assertFalse(tls.allows("https://chat.example.com", lan), "another port");
+        assertFalse(tls.allows("https://other.example.com:8443", lan));
+        ChatServer.OwnOrigins any = new ChatServer.OwnOrigins("0.0.0.0", false, List.of());
+        assertFalse(any.allows("http://0.0.0.0:8443", lan), "a wildcard bind address is no origin");
+        assertTrue(any.allows("http://127.0.0.1:8443", lan));
+        ChatServer.OwnOrigins v6 = new ChatServer.OwnOrigins("::1", false, List.of());
+        assertTrue(v6.allows("http://[::1]:80", new java.net.InetSocketAddress(java.net.InetAddress.getByName("::1"), 80)));
+        assertTrue(v6.allows("http://[::1]", new java.net.InetSocketAddress(java.net.InetAddress.getByName("::1"), 80)),
+                "the default port may be left out");
+    }
+
+    @Test
     void aMalformedAllowOriginIsRefusedAtStart() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ChatServer.Settings.defaults().withAllowOrigins(List.of("chat.example.com")));
