@@ -9,7 +9,6 @@ import dev.sleet.rooms.redis.RedisBackplane;
 import dev.sleet.server.ConnectDecision;
 import dev.sleet.server.Connection;
 import dev.sleet.server.Message;
-import dev.sleet.server.PreparedMessage;
 import dev.sleet.server.WebSocketHandler;
 import dev.sleet.server.WebSocketServer;
 import java.io.IOException;
@@ -31,7 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -69,9 +67,9 @@ import java.util.regex.Pattern;
  * node on the same Redis (and prefix). Each node needs its own connection-id prefix for the server
  * ({@code WebSocketServer.Builder.nodeId}); {@code --node N} gives it, otherwise the node claims a free one from
  * Redis. The backplane's node id is generated, and both are printed at start. A node that crashes sends no
- * {@code leave} events, so every node re-reads the presence of its rooms every {@code --presence-sync} seconds
- * and tells its own members the difference since its last read (members of other nodes only): a member may
- * then hear a join or leave a second time, which the page ignores.
+ * {@code leave} events and Redis pub/sub may drop some, so every node re-reads the presence of its rooms every
+ * {@code --presence-sync} seconds and tells its own members what changed that no live event told them
+ * ({@link ClusterPresence}).
  */
 public final class ChatServer {
     static final String USAGE = "usage: ./sleet chat [--port N] [--host H] [--tls-cert FILE --tls-key FILE]"
@@ -141,8 +139,7 @@ public final class ChatServer {
         private final String closeReason;
         private final long intervalNanos;
         private final long toleranceNanos;
-        /** Cluster mode: per room, the presence (ids) this node last read; see {@link #syncPresence}. */
-        private final Map<String, Set<Long>> lastRead = new ConcurrentHashMap<>();
+        private final ClusterPresence cluster; // null on a single node
 
         /** A chat with the default settings, for a plain (not TLS) server on {@code host}. */
         public Chat(Rooms rooms) {
@@ -154,7 +151,13 @@ public final class ChatServer {
          * https when {@code tls}.
          */
         public Chat(Rooms rooms, Settings settings, String host, boolean tls) {
+            this(rooms, settings, host, tls, null);
+        }
+
+        /** With {@code cluster}: a node of a cluster, whose member events {@code cluster} completes. */
+        Chat(Rooms rooms, Settings settings, String host, boolean tls, ClusterPresence cluster) {
             this.rooms = rooms;
+            this.cluster = cluster;
             this.ownOrigins = new OwnOrigins(host, tls, settings.allowOrigins());
             this.closeReason = "rate limit: more than " + settings.rate() + " messages/s (burst "
                     + settings.burst() + ")";
@@ -251,7 +254,9 @@ public final class ChatServer {
             }
             rooms.broadcastExcept(room, memberEvent("join", connection.id(), m.name), connection);
             rooms.presenceAsync(room).thenAccept(presence -> {
-                lastRead.putIfAbsent(room, Set.copyOf(presence.keySet())); // the first local member's view
+                if (cluster != null) {
+                    cluster.firstRead(room, presence.keySet()); // counts only for the room's first member here
+                }
                 connection.send(membersEvent(room, presence));
             });
         }
@@ -262,57 +267,10 @@ public final class ChatServer {
             if (!(connection.state() instanceof Member m)) {
                 return;
             }
-            if (members == 0) {
-                lastRead.remove(room);
+            if (members == 0 && cluster != null) {
+                cluster.roomEmpty(room);
             }
             rooms.broadcast(room, memberEvent("leave", connection.id(), m.name));
-        }
-
-        /**
-         * Cluster mode: re-reads the presence of every room with members here and tells them, locally, who
-         * appeared or vanished on other nodes since the last read — the members of a crashed node, whose
-         * {@code leave} nobody sent, and anyone a room's first member here missed while this node was
-         * subscribing. Run by one timer for the whole server; skipped while Redis cannot be read.
-         */
-        void syncPresence(BooleanSupplier connected, int localNode) {
-            lastRead.keySet().retainAll(rooms.rooms());
-            for (String room : rooms.rooms()) {
-                if (!connected.getAsBoolean()) {
-                    return;
-                }
-                long failuresBefore = readFailures();
-                rooms.presenceAsync(room).thenAccept(presence -> {
-                    if (!connected.getAsBoolean() || readFailures() != failuresBefore) {
-                        return; // only this node's members came back: not a reason to drop everyone else
-                    }
-                    Set<Long> now = Set.copyOf(presence.keySet());
-                    Set<Long> before = lastRead.put(room, now);
-                    if (before == null) {
-                        return;
-                    }
-                    List<String> events = new ArrayList<>();
-                    for (Long id : before) {
-                        if (!now.contains(id) && (id >>> 48) != localNode) {
-                            events.add(memberEvent("leave", id, null));
-                        }
-                    }
-                    presence.forEach((id, info) -> {
-                        if (!before.contains(id) && (id >>> 48) != localNode) {
-                            events.add(memberEvent("join", id, info.getOrDefault("name", "?")));
-                        }
-                    });
-                    for (String e : events) {
-                        PreparedMessage message = PreparedMessage.text(e);
-                        for (Connection c : rooms.members(room)) {
-                            c.send(message);
-                        }
-                    }
-                });
-            }
-        }
-
-        private long readFailures() {
-            return rooms.metrics().getOrDefault("backplane.presenceReadFailures", 0L);
         }
     }
 
@@ -476,12 +434,13 @@ public final class ChatServer {
         }
         Launch.configureLogging(args.flag("verbose"));
         Rooms rooms;
-        RedisBackplane backplane = null;
+        ClusterPresence cluster = null;
         int node = 0;
         String redis = args.get("redis", null);
         if (redis == null) {
             rooms = Rooms.create();
         } else {
+            RedisBackplane backplane;
             try {
                 backplane = RedisBackplane.builder(URI.create(redis)).build();
                 node = args.has("node") ? args.number("node", 1, 65535)
@@ -491,39 +450,40 @@ public final class ChatServer {
                 System.exit(2);
                 return;
             }
-            rooms = Rooms.builder().backplane(backplane).build();
+            cluster = new ClusterPresence(node, backplane::isConnected);
+            rooms = Rooms.builder().backplane(cluster.wrap(backplane)).build();
+            cluster.attach(rooms);
             System.out.println("sleet chat node " + backplane.nodeId() + " (connection ids prefixed " + node
                     + ") shares its rooms through " + redisEndpoint(URI.create(redis)));
         }
         Path cert = args.path("tls-cert");
-        Chat chat = new Chat(rooms, settings, host, cert != null);
+        Chat chat = new Chat(rooms, settings, host, cert != null, cluster);
         WebSocketServer.Builder b = builder(chat, host, port, cert, args.path("tls-key")).nodeId(node);
         if (args.flag("deflate")) {
             b.extension("permessage-deflate");
         }
         WebSocketServer server = b.start();
-        ScheduledExecutorService sync = null;
-        if (backplane != null) { // one timer for the whole node, never one per connection
-            RedisBackplane bp = backplane;
-            int localNode = node;
-            sync = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledExecutorService timer = null;
+        if (cluster != null) { // one timer for the whole node, never one per connection
+            ClusterPresence c = cluster;
+            timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "chat-presence-sync");
                 t.setDaemon(true);
                 return t;
             });
             long every = settings.presenceSync().toMillis();
-            sync.scheduleWithFixedDelay(() -> {
+            timer.scheduleWithFixedDelay(() -> {
                 try {
-                    chat.syncPresence(bp::isConnected, localNode);
+                    c.run();
                 } catch (RuntimeException e) {
                     System.err.println("sleet chat: presence sync failed: " + e);
                 }
             }, every, every, TimeUnit.MILLISECONDS);
         }
-        ScheduledExecutorService timer = sync;
+        ScheduledExecutorService stop = timer;
         AutoCloseable stopSync = () -> {
-            if (timer != null) {
-                timer.shutdownNow();
+            if (stop != null) {
+                stop.shutdownNow();
             }
         };
         Launch.serve(args.flag("deflate") ? "chat (permessage-deflate on)" : "chat", server, true, stopSync, rooms);
