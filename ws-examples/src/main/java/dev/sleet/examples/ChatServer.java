@@ -44,7 +44,8 @@ import java.util.regex.Pattern;
  *   <li>{@code {"type":"members","room":..,"members":[{"id":..,"name":..},..]}} once, to the newcomer only: the
  *       full member list;
  *   <li>{@code {"type":"join","id":..,"name":..}} and {@code {"type":"leave","id":..,"name":..}} to everyone
- *       else as members come and go (deltas: a churn costs O(members) bytes, not O(members²));
+ *       else as members come and go (deltas: a churn costs O(members) bytes, not O(members²)); a leave found by
+ *       a cluster node's presence re-read carries no name;
  *   <li>{@code {"type":"message","from":..,"text":..}}.
  * </ul>
  * Ids are connection ids as JSON strings (they exceed 2^53); they are unique across a cluster and never reused,
@@ -69,7 +70,7 @@ import java.util.regex.Pattern;
  * Redis. The backplane's node id is generated, and both are printed at start. A node that crashes sends no
  * {@code leave} events and Redis pub/sub may drop some, so every node re-reads the presence of its rooms every
  * {@code --presence-sync} seconds and tells its own members what changed that no live event told them
- * ({@link ClusterPresence}).
+ * ({@code ClusterPresence}).
  */
 public final class ChatServer {
     static final String USAGE = "usage: ./sleet chat [--port N] [--host H] [--tls-cert FILE --tls-key FILE]"
