@@ -1,14 +1,19 @@
 package dev.sleet.examples;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The examples' command line: {@code --port N --host H --tls-cert FILE --tls-key FILE}, and flags. */
-record Args(Map<String, String> values) {
+/**
+ * The examples' command line: {@code --port N --host H --tls-cert FILE --tls-key FILE}, flags, and options that may
+ * be repeated ({@code --allow-origin A --allow-origin B}); a single-valued option given twice keeps the last value.
+ */
+record Args(Map<String, List<String>> values) {
 
     static Args parse(String[] args, String usage, String... flags) {
-        Map<String, String> values = new HashMap<>();
+        Map<String, List<String>> values = new HashMap<>();
         java.util.Set<String> flagSet = java.util.Set.of(flags);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -17,21 +22,24 @@ record Args(Map<String, String> values) {
             }
             String name = a.substring(2);
             int eq = name.indexOf('=');
+            String value;
             if (eq > 0) {
-                values.put(name.substring(0, eq), name.substring(eq + 1));
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
             } else if (flagSet.contains(name)) {
-                values.put(name, "true");
+                value = "true";
             } else if (i + 1 < args.length) {
-                values.put(name, args[++i]);
+                value = args[++i];
             } else {
                 throw new IllegalArgumentException("--" + name + " needs a value\n" + usage);
             }
+            values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
         }
         return new Args(values);
     }
 
     int port(int fallback) {
-        String p = values.get("port");
+        String p = get("port", null);
         if (p == null) {
             return fallback;
         }
@@ -52,7 +60,7 @@ record Args(Map<String, String> values) {
 
     /** A whole number option within [min, max]. */
     int number(String name, int min, int max) {
-        String v = values.get(name);
+        String v = get(name, null);
         try {
             int n = Integer.parseInt(v);
             if (n < min || n > max) {
@@ -65,8 +73,20 @@ record Args(Map<String, String> values) {
         }
     }
 
+    /** A whole number option within [min, max], or {@code fallback} when absent. */
+    int number(String name, int min, int max, int fallback) {
+        return has(name) ? number(name, min, max) : fallback;
+    }
+
+    /** The option's last value, or {@code fallback}. */
     String get(String name, String fallback) {
-        return values.getOrDefault(name, fallback);
+        List<String> v = values.get(name);
+        return v == null ? fallback : v.get(v.size() - 1);
+    }
+
+    /** Every value of a repeatable option, in order (empty when absent). */
+    List<String> all(String name) {
+        return List.copyOf(values.getOrDefault(name, List.of()));
     }
 
     boolean flag(String name) {
@@ -74,7 +94,7 @@ record Args(Map<String, String> values) {
     }
 
     Path path(String name) {
-        String v = values.get(name);
+        String v = get(name, null);
         return v == null ? null : Path.of(v);
     }
 }
