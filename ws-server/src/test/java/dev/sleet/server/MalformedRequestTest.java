@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sleet.testkit.ProcessResources;
 import dev.sleet.testkit.RawHttp;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +30,7 @@ class MalformedRequestTest {
             RawHttp.Response first = RawHttp.exchange(server.port(), request, Duration.ofSeconds(10));
             assertEquals(400, first.status(), first.toString());
             assertTrue(first.closed(), "the server closed the connection after its answer");
-            int baseline = OpenDescriptors.count();
+            int baseline = ProcessResources.openFileDescriptors();
             assumeTrue(baseline > 0, "no /proc/self/fd on this system: descriptor count not checked");
             for (int i = 0; i < 50; i++) {
                 RawHttp.Response r = RawHttp.exchange(server.port(), request, Duration.ofSeconds(10));
@@ -38,12 +39,8 @@ class MalformedRequestTest {
             }
             // The client side of each exchange is closed by then; the server side closes right after writing.
             // A leak would leave 50 sockets: allow a handful for the JVM's own files.
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (OpenDescriptors.count() > baseline + 5 && System.nanoTime() < deadline) {
-                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-            }
-            assertTrue(OpenDescriptors.count() <= baseline + 5,
-                    "descriptors back near " + baseline + ": " + OpenDescriptors.count());
+            int now = ProcessResources.awaitFileDescriptorsAtMost(baseline + 5, 10_000);
+            assertTrue(now <= baseline + 5, "descriptors back near " + baseline + ": " + now);
             assertEquals(0, handler.opened.size(), "no handler ever saw these requests");
         }
     }

@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Frames in, after the upgrade (RFC 6455 §5, §6.2): the parser (syntax, masking), the assembler (fragments, UTF-8,
- * the size cap), control frames (a ping's pong goes to the one pong slot of {@link Outbound}; a pong goes to the
+ * the size cap), control frames (a ping's pong goes to {@link Outbound}'s pong budget; a pong goes to the
  * heartbeat; a close to the close machine) and inbound flow control: bytes handed to the actor and not yet handled
  * are counted, each message charged {@link #MESSAGE_OVERHEAD} beyond its payload so that empty messages count too,
  * and reading pauses above {@link #HIGH_WATER} until the actor is back under {@link #LOW_WATER}.

@@ -16,14 +16,15 @@ import java.nio.ByteBuffer;
  * <p>The cap counts memory, not only wire bytes: each queued frame is charged {@link #FRAME_OVERHEAD} bytes on top
  * of its length (its buffer object, its array header, its ring slot), so a cap of N bytes bounds what a peer that
  * never reads can make the server hold near N even when it provokes tiny frames. Control frames count too: user
- * pings are capped like data, and the answers to the peer's pings share one slot — a ping that arrives while an
- * earlier pong has not started out replaces that pong's payload in place (RFC 6455 §5.5.3 allows answering only
- * the most recent ping), so a client that pings and never reads holds at most one pong here.
+ * pings are capped like data, and the answers to the peer's pings share a budget of {@link #PONG_BUDGET} bytes
+ * (charge included). Within it every ping gets its pong, in order; past it the newest pong that has not started
+ * out takes the latest ping's payload in place (RFC 6455 §5.5.3 allows answering only the most recent ping), so a
+ * client that pings and never reads holds at most the budget and one pong here.
  *
  * <table>
  *   <caption>Who touches what</caption>
  *   <tr><th>state</th><th>written by</th><th>read by</th><th>ordering</th></tr>
- *   <tr><td>ring, head, count, pinned, sealed, pong slot</td><td>senders (any thread), the writer</td>
+ *   <tr><td>ring, head, count, pinned, sealed, pong budget</td><td>senders (any thread), the writer</td>
  *       <td>the same</td><td>this object's monitor</td></tr>
  *   <tr><td>headOffset</td><td>the writer ({@code stage}/{@code consume})</td><td>the writer, discards</td>
  *       <td>monitor</td></tr>
@@ -41,6 +42,13 @@ final class Outbound {
      * a ring slot, rounded up. A 2-byte message thus costs 68 bytes of the cap, which is near what it costs the heap.
      */
     static final int FRAME_OVERHEAD = 64;
+    /**
+     * Bytes (charge included) of pongs queued before newer pings replace the newest queued pong instead of adding
+     * one: about 21 pongs of the largest size, many more of the usual small ones.
+     */
+    static final int PONG_BUDGET = 4096;
+    /** The first byte of every pong this queue holds (FIN + opcode 0xA); pongs come only from {@link #offerPong}. */
+    private static final byte PONG_HEAD = (byte) 0x8A;
 
     private ByteBuffer[] ring;
     private int head;
@@ -56,8 +64,10 @@ final class Outbound {
     private boolean cleared;
     /** Frames ever taken off the head, so a queued frame's sequence number finds its slot. */
     private long popped;
-    /** The sequence number of the queued pong that has not started out, or -1. */
+    /** The sequence number of the newest queued pong, or -1. */
     private long pongSeq = -1;
+    /** Bytes (charge included) of the pongs queued. */
+    private long pongBytes;
     /** Sequence number past the last frame the writer has copied out and not yet consumed (in flight). */
     private long stagedEnd;
 
@@ -97,31 +107,35 @@ final class Outbound {
     }
 
     /**
-     * Queues the pong that answers the peer's latest ping. A pong already queued and not yet started takes the new
-     * payload instead (one slot per connection), so pings from a peer that never reads cost no more memory than
-     * one pong. Returns false when sealed.
+     * Queues the pong that answers the peer's latest ping. Past {@link #PONG_BUDGET}, the newest queued pong that has
+     * not started out takes the new payload instead, so pings from a peer that never reads cost a bounded amount
+     * of memory. Returns false when sealed.
      */
     synchronized boolean offerPong(ByteBuffer pong) {
         if (sealed) {
             return false;
         }
-        if (pongSeq >= 0) {
+        long charge = pong.remaining() + (long) FRAME_OVERHEAD;
+        if (pongSeq >= 0 && pongBytes + charge > PONG_BUDGET) {
             long index = pongSeq - popped;
             if (pongSeq >= stagedEnd && (index > 0 || headOffset == 0)) { // not started, not in flight
                 int slot = (int) ((head + index) & (ring.length - 1));
-                queuedBytes += pong.remaining() - ring[slot].remaining();
+                long delta = pong.remaining() - ring[slot].remaining();
+                queuedBytes += delta;
+                pongBytes += delta;
                 ring[slot] = pong;
                 return true;
             }
         }
         pongSeq = popped + count;
+        pongBytes += charge;
         push(pong);
         return true;
     }
 
-    /** A pong waits in the queue and has not started out (for tests and metrics). */
-    synchronized boolean hasPendingPong() {
-        return pongSeq >= 0 && pongSeq >= popped;
+    /** Bytes (charge included) of pongs waiting in the queue (for tests). */
+    synchronized long pongBytes() {
+        return pongBytes;
     }
 
     /**
@@ -208,6 +222,9 @@ final class Outbound {
                 count--;
                 headOffset = 0;
                 queuedBytes -= FRAME_OVERHEAD;
+                if (frame.get(frame.position()) == PONG_HEAD) {
+                    pongBytes -= frame.remaining() + (long) FRAME_OVERHEAD;
+                }
                 if (popped++ == pongSeq) {
                     pongSeq = -1;
                 }
@@ -236,6 +253,7 @@ final class Outbound {
         sealed = true;
         cleared = true;
         pongSeq = -1;
+        pongBytes = 0;
         return dropped;
     }
 
@@ -268,8 +286,13 @@ final class Outbound {
         // on the wire already: dropping it would cut a frame in two).
         int keep = (int) Math.min(count, Math.max(Math.max(headOffset > 0 ? 1 : 0, pinned), stagedEnd - popped));
         long kept = -headOffset;
+        pongBytes = 0;
         for (int i = 0; i < keep; i++) {
-            kept += ring[(head + i) & (ring.length - 1)].remaining() + (long) FRAME_OVERHEAD;
+            ByteBuffer frame = ring[(head + i) & (ring.length - 1)];
+            kept += frame.remaining() + (long) FRAME_OVERHEAD;
+            if (frame.get(frame.position()) == PONG_HEAD) {
+                pongBytes += frame.remaining() + (long) FRAME_OVERHEAD;
+            }
         }
         if (pongSeq >= popped + keep) {
             pongSeq = -1;

@@ -394,7 +394,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         actor.tell(event);
     }
 
-    /** Answers a ping: one pong slot per connection, so a peer that pings and never reads holds one pong. */
+    /** Answers a ping; the pongs of a peer that pings and never reads stay within a small budget (Outbound). */
     void sendPong(ByteBuffer pong) {
         if (outbound.offerPong(pong)) {
             flusher.requestFlush();

@@ -2,7 +2,6 @@ package dev.sleet.server.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sleet.server.OverflowPolicy;
@@ -10,7 +9,7 @@ import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Outbound}: the one pong slot (RFC 6455 §5.5.3: only the latest ping needs its pong), memory-counting caps,
+ * {@link Outbound}: the pong budget (RFC 6455 §5.5.3: only the latest ping needs its pong), memory-counting caps,
  * and discards that never cut a frame the writer has already copied out.
  */
 class OutboundPongSlotAndOverheadTest {
@@ -29,43 +28,70 @@ class OutboundPongSlotAndOverheadTest {
         return out;
     }
 
+    /** A pong frame as the queue holds them: FIN + opcode 0xA, a length, then {@code n - 2} bytes of {@code fill}. */
+    private static ByteBuffer pong(int n, int fill) {
+        ByteBuffer b = bytes(n, fill);
+        b.put(0, (byte) 0x8A).put(1, (byte) (n - 2));
+        return b;
+    }
+
     @Test
-    void manyPingsKeepOnePongAndTheLatestPayloadWins() {
+    void everyPingWithinTheBudgetGetsItsPongInOrder() {
+        Outbound q = new Outbound();
+        for (int i = 0; i < 10; i++) { // Autobahn 2.10: ten pings, ten pongs
+            assertTrue(q.offerPong(pong(12, i)));
+        }
+        assertEquals(10 * (12 + Outbound.FRAME_OVERHEAD), q.queuedBytes());
+        byte[] out = drain(q);
+        for (int i = 0; i < 10; i++) {
+            assertEquals((byte) i, out[i * 12 + 2], "pong " + i + " in its place");
+        }
+        assertEquals(0, q.pongBytes());
+    }
+
+    @Test
+    void pastTheBudgetTheNewestPongTakesTheLatestPayload() {
         Outbound q = new Outbound();
         for (int i = 0; i < 10_000; i++) {
-            assertTrue(q.offerPong(bytes(127, i)));
+            assertTrue(q.offerPong(pong(127, i % 100)));
         }
-        assertEquals(127 + Outbound.FRAME_OVERHEAD, q.queuedBytes());
-        assertTrue(q.hasPendingPong());
+        assertTrue(q.queuedBytes() <= Outbound.PONG_BUDGET, "bounded: " + q.queuedBytes());
+        assertEquals(q.queuedBytes(), q.pongBytes());
         byte[] out = drain(q);
-        assertEquals(127, out.length);
-        assertEquals((byte) 9_999, out[0], "the latest ping's answer");
+        assertEquals(0, out.length % 127);
+        assertEquals((byte) (9_999 % 100), out[out.length - 1], "the last pong answers the latest ping");
         assertEquals(0, q.queuedBytes());
-        assertFalse(q.hasPendingPong());
+        assertEquals(0, q.pongBytes());
     }
 
     @Test
     void aPongTheWriterHasCopiedOutIsNeverReplaced() {
         Outbound q = new Outbound();
-        q.offerPong(bytes(10, 1));
-        ByteBuffer staging = ByteBuffer.allocate(64);
-        assertEquals(10, q.stage(staging)); // in flight: the writer may have put these bytes on the wire
-        q.offerPong(bytes(20, 2)); // must queue behind, not replace
-        q.consume(10);
-        assertEquals(20 + Outbound.FRAME_OVERHEAD, q.queuedBytes());
+        while (q.pongBytes() + 127 + Outbound.FRAME_OVERHEAD <= Outbound.PONG_BUDGET) {
+            q.offerPong(pong(127, 1)); // fill the budget
+        }
+        long full = q.queuedBytes();
+        ByteBuffer staging = ByteBuffer.allocate(1 << 16);
+        int staged = q.stage(staging); // every pong is in flight: the writer may have put them on the wire
+        q.offerPong(pong(20, 2)); // must queue behind, not replace
+        assertEquals(full + 20 + Outbound.FRAME_OVERHEAD, q.queuedBytes());
+        q.consume(staged);
         byte[] rest = drain(q);
         assertEquals(20, rest.length);
-        assertEquals(2, rest[0]);
+        assertEquals(2, rest[2]);
     }
 
     @Test
-    void aWriteOfNothingEndsTheFlightSoTheSlotWorksAgain() {
+    void aWriteOfNothingEndsTheFlightSoReplacingWorksAgain() {
         Outbound q = new Outbound();
-        q.offerPong(bytes(10, 1));
-        q.stage(ByteBuffer.allocate(64));
+        while (q.pongBytes() + 127 + Outbound.FRAME_OVERHEAD <= Outbound.PONG_BUDGET) {
+            q.offerPong(pong(127, 1));
+        }
+        long full = q.queuedBytes();
+        q.stage(ByteBuffer.allocate(1 << 16));
         q.consume(0); // the socket took nothing
-        q.offerPong(bytes(10, 2));
-        assertEquals(10 + Outbound.FRAME_OVERHEAD, q.queuedBytes(), "replaced, not appended");
+        q.offerPong(pong(127, 2));
+        assertEquals(full, q.queuedBytes(), "replaced, not appended");
     }
 
     @Test
