@@ -19,7 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -89,20 +91,41 @@ class AcceptPausesWhenDescriptorsRunOutTest {
             // Warm up: with no descriptors left, classes not loaded yet cannot be loaded from class directories.
             open.sendText("warm-up");
             assertEquals("warm-up", open.readFrame(Duration.ofSeconds(20)).text());
-            SocketChannel late = SocketChannel.open(); // its descriptor exists before the process runs out
-            try {
+            // Sockets for the late clients exist before the process runs out.
+            List<SocketChannel> lates = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                lates.add(SocketChannel.open());
+            }
+            SocketChannel late = null;
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch exhausted = new CountDownLatch(1);
+            // A grabber takes every descriptor and keeps taking any that comes free (a cleaner closing some other
+            // socket, say), so the server's accept keeps failing until the test lets go.
+            Thread grabber = Thread.ofPlatform().daemon().name("descriptor-grabber").start(() -> {
                 Path devNull = Path.of("/dev/null");
-                while (true) {
+                while (!stop.get()) {
                     try {
-                        hog.add(FileChannel.open(devNull, StandardOpenOption.READ));
+                        FileChannel f = FileChannel.open(devNull, StandardOpenOption.READ);
+                        synchronized (hog) {
+                            hog.add(f);
+                        }
                     } catch (IOException e) {
-                        break; // out of descriptors
+                        exhausted.countDown();
+                        LockSupport.parkNanos(100_000);
                     }
                 }
-                late.connect(new InetSocketAddress("127.0.0.1", server.port())); // the kernel completes it
-                late.write(ByteBuffer.wrap(UPGRADE.getBytes(StandardCharsets.US_ASCII)));
-
-                assertTrue(paused.await(30, TimeUnit.SECONDS), "the server paused accepting");
+            });
+            try {
+                assertTrue(exhausted.await(60, TimeUnit.SECONDS), "descriptors ran out");
+                for (SocketChannel candidate : lates) {
+                    candidate.connect(new InetSocketAddress("127.0.0.1", server.port())); // the kernel completes it
+                    candidate.write(ByteBuffer.wrap(UPGRADE.getBytes(StandardCharsets.US_ASCII)));
+                    late = candidate;
+                    if (paused.await(10, TimeUnit.SECONDS)) {
+                        break; // (an accept that slipped through a freed descriptor just makes us try again)
+                    }
+                }
+                assertTrue(paused.getCount() == 0, "the server paused accepting");
                 for (int i = 0; i < 50; i++) { // an open connection is served meanwhile
                     open.sendText("still served " + i);
                     assertEquals("still served " + i, open.readFrame(Duration.ofSeconds(20)).text());
@@ -111,13 +134,18 @@ class AcceptPausesWhenDescriptorsRunOutTest {
                 assertTrue(failuresWhileExhausted <= 10, "one log line per pause, not a spin: "
                         + failuresWhileExhausted);
             } finally {
-                for (FileChannel f : hog) {
-                    f.close();
+                stop.set(true);
+                grabber.join(10_000);
+                synchronized (hog) {
+                    for (FileChannel f : hog) {
+                        f.close();
+                    }
+                    hog.clear();
                 }
-                hog.clear();
             }
             // Descriptors are back: the waiting client is accepted when the pause ends, without any help.
             ByteBuffer in = ByteBuffer.allocate(1024);
+            assertTrue(late != null);
             late.configureBlocking(true);
             late.socket().setSoTimeout(30_000);
             String response = "";
@@ -128,10 +156,14 @@ class AcceptPausesWhenDescriptorsRunOutTest {
                 response = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
             }
             assertTrue(response.startsWith("HTTP/1.1 101"), "accepted after the pause: " + response);
-            late.close();
+            for (SocketChannel c : lates) {
+                c.close();
+            }
         } finally {
-            for (FileChannel f : hog) {
-                f.close();
+            synchronized (hog) {
+                for (FileChannel f : hog) {
+                    f.close();
+                }
             }
             jul.removeHandler(counter);
         }
