@@ -41,7 +41,7 @@ import java.time.Duration;
  *   <caption>Who touches what</caption>
  *   <tr><th>state</th><th>written by</th><th>read by</th><th>ordering</th></tr>
  *   <tr><td>{@code phase}, {@code wire}, {@code key}, {@code interest}, {@code handshake}, {@code inbound},
- *       {@code timer}, {@code closeWhenFlushed}, {@code peerClosed}, {@code slotHeld}, {@code failures}</td>
+ *       {@code timer}, {@code closeWhenFlushed}, {@code peerClosed}, {@code slotHeld}, {@code listed}, {@code failures}</td>
  *       <td>loop</td><td>loop</td><td>confined; other threads hand work over with {@code loop.execute}</td></tr>
  *   <tr><td>{@code closeStatus}</td><td>any (first cause wins)</td><td>any</td><td>CAS</td></tr>
  *   <tr><td>{@code actor}</td><td>loop (on spawn)</td><td>any</td><td>volatile</td></tr>
@@ -102,6 +102,8 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     private boolean peerClosed;
     /** This connection holds one of the server's connection slots (taken at accept, given back at the end). */
     private boolean slotHeld;
+    /** This connection is in the server's registry of open connections. */
+    private boolean listed;
     private int failures;
     private Cancellable timer;
 
@@ -372,6 +374,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         cancelTimer();
         moveTo(Phase.OPEN);
         server.opened(this);
+        listed = true;
         inbound = new InboundPipeline(this, server.config, server.metrics, extension);
         ByteBuffer early = handshake.takeEarly();
         handshake = null;
@@ -688,7 +691,8 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         if (phase == Phase.DONE) {
             return;
         }
-        boolean wasOpen = inbound != null;
+        boolean wasOpen = listed;
+        listed = false;
         phase = Phase.DONE;
         facade.open = false;
         setCloseStatus(status);
