@@ -23,15 +23,16 @@ class ServerLimitsTest {
 
     @Test
     void connectionsOverTheLimitGet503() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0)
-                .handler(new RecordingHandler()).maxConnections(2).start();
+                .handler(handler).maxConnections(2).start();
                 RawWebSocket a = RawWebSocket.connect(server.port());
                 RawWebSocket b = RawWebSocket.connect(server.port())) {
             RawHttp.Response third = RawHttp.exchange(server.port(), UPGRADE + "\r\n", Duration.ofSeconds(5));
             assertEquals(503, third.status());
             a.sendClose(1000, "");
             assertTrue(a.awaitEof(Duration.ofSeconds(5)));
-            Thread.sleep(100);
+            handler.awaitClose(st -> st.code() == 1000); // the connection has ended: its slot is free
             try (RawWebSocket c = RawWebSocket.connect(server.port())) {
                 c.sendText("a slot freed up");
                 assertEquals("a slot freed up", c.readFrame(Duration.ofSeconds(5)).text());
