@@ -210,8 +210,7 @@ class ActorSystemShutdownTest {
         // "not hung": the shutdown returns while the handler still holds its worker; a hung one fails the get
         CompletableFuture<ShutdownResult> pending = new CompletableFuture<>();
         Thread.ofPlatform().name("test-shutter").start(() -> pending.complete(system.shutdown(Duration.ofMillis(100))));
-        ShutdownResult r = pending.get(60, TimeUnit.SECONDS);
-        assertTrue(release.getCount() > 0, "returned while the handler was still stuck");
+        ShutdownResult r = pending.get(60, TimeUnit.SECONDS); // the handler is released only below
         assertEquals(ShutdownResult.Outcome.INCOMPLETE, r.outcome(), r.toString());
         assertEquals(1, r.actorsStillRunning());
         assertEquals(1, r.threadsStillRunning());

@@ -38,17 +38,17 @@ class TimersSharedWheelTest {
     }
 
     /**
-     * "Never early" as an order, not a duration: a 60 ms timer scheduled first fires after a 20 ms one scheduled
-     * second (a wheel that fired at once would run them in the order given). "Once": a sentinel due well after it
-     * has fired too, and the 60 ms task still ran once.
+     * "Never early" as an order, not a duration: a 300 ms timer scheduled first fires after a 20 ms one scheduled
+     * right after it (a wheel that fired at once would run them in the order given; only a stall of 280 ms between
+     * the two calls could swap them fairly). "Once": a sentinel due after it has fired too, and the task ran once.
      */
     @Test
     void aOneShotTimerFiresOnceAndNeverEarly() throws Exception {
         List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
         CountDownLatch fired = new CountDownLatch(2);
         AtomicInteger runs = new AtomicInteger();
-        Cancellable c = system.timers().schedule(Duration.ofMillis(60), () -> {
-            order.add("60 ms");
+        Cancellable c = system.timers().schedule(Duration.ofMillis(300), () -> {
+            order.add("300 ms");
             runs.incrementAndGet();
             fired.countDown();
         });
@@ -57,7 +57,7 @@ class TimersSharedWheelTest {
             fired.countDown();
         });
         assertTrue(fired.await(30, TimeUnit.SECONDS));
-        assertEquals(List.of("20 ms", "60 ms"), order, "fired by deadline, not by the order of scheduling");
+        assertEquals(List.of("20 ms", "300 ms"), order, "fired by deadline, not by the order of scheduling");
         awaitSentinel(Duration.ofMillis(50));
         assertEquals(1, runs.get());
         assertFalse(c.cancel(), "a fired timer cannot be cancelled");
