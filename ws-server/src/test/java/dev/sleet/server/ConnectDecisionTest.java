@@ -14,11 +14,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code onConnect} sees the upgrade request (LIFE-01) and can refuse it with an HTTP status before the 101 is
  * written (LIFE-02); subprotocols (RFC 6455 §4.2.2 /subprotocol/) and the Origin allow-list (§10.2) are applied.
  */
+@ExtendWith(HandlerThreads.class)
 class ConnectDecisionTest {
     static final BlockingQueue<UpgradeRequest> seen = new ArrayBlockingQueue<>(16);
     static WebSocketServer server;
@@ -31,6 +33,7 @@ class ConnectDecisionTest {
                 .handler(new RecordingHandler() {
                     @Override
                     public ConnectDecision onConnect(UpgradeRequest request) {
+                        HandlerThreads.record("onConnect");
                         seen.add(request);
                         return switch (request.path()) {
                             case "/private" -> ConnectDecision.reject(401, "token required");
@@ -42,6 +45,7 @@ class ConnectDecisionTest {
 
                     @Override
                     public void onMessage(Connection connection, Message message) {
+                        HandlerThreads.record("onMessage");
                         connection.send(connection.<String>state() + "|" + connection.subprotocol().orElse("-"));
                     }
                 }).start();

@@ -8,16 +8,19 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A handler exception is isolated to its connection (ACTOR-01): that connection closes with 1011 (ACTOR-05),
  * {@code onClose} still runs exactly once, and other connections keep working.
  */
+@ExtendWith(HandlerThreads.class)
 class HandlerCrashTest {
     static final RecordingHandler handler = new RecordingHandler() {
         @Override
         public void onMessage(Connection connection, Message message) throws Exception {
             if (message instanceof Message.Text t && t.text().equals("boom")) {
+                HandlerThreads.record("onMessage");
                 throw new IllegalStateException("handler bug");
             }
             super.onMessage(connection, message);
@@ -51,7 +54,8 @@ class HandlerCrashTest {
             bystander.ws.sendText("still here", true).get(5, TimeUnit.SECONDS);
             assertEquals("still here", bystander.awaitText());
         }
-        Thread.sleep(200);
+        handler.awaitClose(s -> s.code() == 1006); // the bystander's end: both connections' onClose have run
+        assertEquals(2, handler.closeCounts.size(), "onClose ran for both: " + handler.closeCounts);
         assertTrue(handler.closeCounts.values().stream().allMatch(n -> n.get() == 1), "onClose ran once each");
     }
 }

@@ -1,6 +1,7 @@
 package dev.sleet.server;
 
 import dev.sleet.frame.CloseStatus;
+import dev.sleet.handshake.UpgradeRequest;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,21 +9,31 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** An echo handler that records what happened to each connection, for assertions. */
+/**
+ * An echo handler that records what happened to each connection, for assertions. Every callback also reports its
+ * thread to {@link HandlerThreads}, which fails the test when one ran on an event loop; a subclass that overrides
+ * a callback without calling {@code super} calls {@link HandlerThreads#record} itself.
+ */
 class RecordingHandler implements WebSocketHandler {
     final BlockingQueue<Connection> opened = new LinkedBlockingQueue<>();
     final BlockingQueue<CloseStatus> closes = new LinkedBlockingQueue<>();
     final Map<Long, AtomicInteger> closeCounts = new ConcurrentHashMap<>();
-    final Map<Long, String> threads = new ConcurrentHashMap<>();
+
+    @Override
+    public ConnectDecision onConnect(UpgradeRequest request) throws Exception {
+        HandlerThreads.record("onConnect");
+        return WebSocketHandler.super.onConnect(request);
+    }
 
     @Override
     public void onOpen(Connection connection) {
+        HandlerThreads.record("onOpen");
         opened.add(connection);
     }
 
     @Override
     public void onMessage(Connection connection, Message message) throws Exception {
-        threads.put(connection.id(), Thread.currentThread().getName());
+        HandlerThreads.record("onMessage");
         switch (message) {
             case Message.Text t -> connection.send(t.text());
             case Message.Binary b -> connection.send(b.data());
@@ -30,7 +41,14 @@ class RecordingHandler implements WebSocketHandler {
     }
 
     @Override
+    public void onInfo(Connection connection, Object message) throws Exception {
+        HandlerThreads.record("onInfo");
+        WebSocketHandler.super.onInfo(connection, message);
+    }
+
+    @Override
     public void onClose(Connection connection, CloseStatus status) {
+        HandlerThreads.record("onClose");
         closeCounts.computeIfAbsent(connection.id(), k -> new AtomicInteger()).incrementAndGet();
         closes.add(status);
     }

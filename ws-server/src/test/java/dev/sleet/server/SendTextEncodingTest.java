@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code Connection.send(String)} puts exactly the UTF-8 of the string on the wire (RFC 6455 §5.6: a text frame
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * supplementary characters, and unpaired surrogates, which a Java string may hold but UTF-8 cannot — they go out
  * as U+FFFD, never as '?' or as invalid bytes (PROTO-05 from the sending side, ACTOR-03).
  */
+@ExtendWith(HandlerThreads.class)
 class SendTextEncodingTest {
     static final List<String> TEXTS = List.of(
             "",
@@ -41,6 +43,7 @@ class SendTextEncodingTest {
         server = WebSocketServer.builder().host("127.0.0.1").port(0).handler(new WebSocketHandler() {
             @Override
             public void onMessage(Connection connection, Message message) {
+                HandlerThreads.record("onMessage");
                 // "go" asks for every sample text, in order
                 TEXTS.forEach(connection::send);
             }

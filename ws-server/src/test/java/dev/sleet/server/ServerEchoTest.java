@@ -17,12 +17,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * End to end over loopback with the JDK's WebSocket client: text and binary echo from 0 bytes to 16 MiB
  * (RFC 6455 §5.2's three length encodings and FRAG-03's default limit), fragmented sends (§5.4, FRAG-01) and
  * many concurrent clients (SERVE-01, LIFE-03, ACTOR-03/04).
  */
+@ExtendWith(HandlerThreads.class)
 class ServerEchoTest {
     static RecordingHandler handler = new RecordingHandler();
     static WebSocketServer server;

@@ -10,25 +10,29 @@ import dev.sleet.testkit.RawHttp;
 import dev.sleet.testkit.RawWebSocket;
 import java.io.InputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Each limit has a default and a clear answer: 503, 431, a dropped socket, 1001, 1009, 426. */
+@ExtendWith(HandlerThreads.class)
 class ServerLimitsTest {
     static final String UPGRADE = "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
 
     @Test
     void connectionsOverTheLimitGet503() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0)
-                .handler(new RecordingHandler()).maxConnections(2).start();
+                .handler(handler).maxConnections(2).start();
                 RawWebSocket a = RawWebSocket.connect(server.port());
                 RawWebSocket b = RawWebSocket.connect(server.port())) {
             RawHttp.Response third = RawHttp.exchange(server.port(), UPGRADE + "\r\n", Duration.ofSeconds(5));
             assertEquals(503, third.status());
             a.sendClose(1000, "");
             assertTrue(a.awaitEof(Duration.ofSeconds(5)));
-            Thread.sleep(100);
+            handler.awaitClose(st -> st.code() == 1000); // the connection has ended: its slot is free
             try (RawWebSocket c = RawWebSocket.connect(server.port())) {
                 c.sendText("a slot freed up");
                 assertEquals("a slot freed up", c.readFrame(Duration.ofSeconds(5)).text());
@@ -47,17 +51,44 @@ class ServerLimitsTest {
         }
     }
 
+    /**
+     * A client too slow to finish its upgrade request is dropped without an answer (RFC 6455 gives none), and only
+     * by the handshake timeout: the server had read the partial request (its byte count shows it) and neither
+     * answered it nor took it as a bad request (no 4xx, nothing counted as rejected). That a partial request is
+     * held rather than dropped is {@link #handshakeSplitAcrossWritesIsAnsweredOnceComplete}.
+     */
     @Test
     void slowHandshakeIsDropped() throws Exception {
+        byte[] partial = "GET / HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII);
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0)
                 .handler(new RecordingHandler()).handshakeTimeout(Duration.ofMillis(300)).start();
                 Socket s = new Socket("127.0.0.1", server.port())) {
-            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n".getBytes()); // and never finish
-            s.setSoTimeout(5000);
+            s.getOutputStream().write(partial); // and never finish
+            s.setSoTimeout(30_000);
             InputStream in = s.getInputStream();
-            long t0 = System.nanoTime();
             assertEquals(-1, in.read(), "the server drops the socket without an answer");
-            assertTrue(System.nanoTime() - t0 >= 200_000_000L);
+            assertTrue(server.metrics().bytesIn() >= partial.length, "the partial request was read first");
+            assertEquals(0, server.metrics().rejectedHandshakes(), "not answered as a bad request");
+            assertEquals(0, server.metrics().acceptedHandshakes());
+        }
+    }
+
+    /** An upgrade request that arrives in two writes, the server having read the first, is answered 101. */
+    @Test
+    void handshakeSplitAcrossWritesIsAnsweredOnceComplete() throws Exception {
+        byte[] first = "GET / HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] rest = UPGRADE.substring("GET / HTTP/1.1\r\nHost: x\r\n".length()).concat("\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0)
+                .handler(new RecordingHandler()).start();
+                Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(first);
+            Await.until(() -> server.metrics().bytesIn() >= first.length, Duration.ofSeconds(30),
+                    "the server reads the first part");
+            s.getOutputStream().write(rest);
+            String status = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 101", status, "the completed request is answered");
         }
     }
 
@@ -105,8 +136,11 @@ class ServerLimitsTest {
         }
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0)
                 .handler(new RecordingHandler())
-                .httpHandler(req -> HttpResponse.builder(200).body("<h1>hi " + req.path() + "</h1>",
-                        "text/html; charset=utf-8").build())
+                .httpHandler(req -> {
+                    HandlerThreads.record("HttpHandler");
+                    return HttpResponse.builder(200).body("<h1>hi " + req.path() + "</h1>",
+                            "text/html; charset=utf-8").build();
+                })
                 .start()) {
             RawHttp.Response r = RawHttp.exchange(server.port(), "GET /page HTTP/1.1\r\nHost: x\r\n\r\n",
                     Duration.ofSeconds(5));

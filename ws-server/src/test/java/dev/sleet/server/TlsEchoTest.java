@@ -19,8 +19,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** wss:// through the built-in {@code jdk-tls} transport (SERVE-02) with PEM files, and transport selection. */
+@ExtendWith(HandlerThreads.class)
 class TlsEchoTest {
     @TempDir
     static Path dir;
