@@ -16,7 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -129,12 +128,8 @@ class ActorSystemShutdownTest {
     /**
      * {@link ActorSystem#shutdown(Duration)} promises that "from the moment it begins ... tell answers DEAD", and
      * {@link ActorSystem#isRunning()} turns false when it begins. A tell made as soon as isRunning() is false must
-     * therefore be refused. Today the mailboxes are closed only after the timer thread has been stopped, so such a
-     * tell is usually ENQUEUED (and handled): this test fails most runs until that is fixed in the main code.
+     * therefore be refused, even while the mailboxes have not all been closed yet.
      */
-    @Disabled("needs a ws-actor main-code change: LocalActorSystem.doShutdown closes the mailboxes (ActorCell.close) "
-            + "only after timers.stop(), so a tell made once isRunning() is false is still ENQUEUED; tell should "
-            + "answer DEAD from the lifecycle change on, as ActorSystem.shutdown's javadoc says")
     @Test
     void tellIsRefusedFromTheMomentTheShutdownBegins() throws Exception {
         ActorSystem system = ActorSystem.builder().name("refuse").workers(1).build();

@@ -124,8 +124,8 @@ final class ActorCell<M> implements ActorRef<M> {
     @Override
     public TellResult tell(M message) {
         Objects.requireNonNull(message, "message");
-        if ((state & (DEAD | CLOSED)) != 0) { // lv: a stopped actor refuses at once
-            return system.deadLetter();
+        if ((state & (DEAD | CLOSED)) != 0 || !system.isRunning()) { // lv: stopped, or the system shuts down:
+            return system.deadLetter();                                 // refused from the moment it begins
         }
         MpscUnboundedUnpaddedArrayQueue<Object> q = mailbox;
         if (q instanceof BoundedMailbox b && !b.admit()) {

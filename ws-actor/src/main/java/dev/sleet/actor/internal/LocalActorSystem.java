@@ -196,17 +196,20 @@ public final class LocalActorSystem implements ActorSystem {
         long discardedBefore = discardedAtStop.sum();
         long stoppedBefore = stopped.sum();
 
-        // 1. pending timers never fire; the timer thread ends
-        boolean timerEnded = timers.stop(saturatedAdd(System.nanoTime(), graceNanos));
-
-        // 2. refuse messages, handle what is queued, then stop (spawn already fails: lifecycle changed)
+        // 1. refuse messages at once (as the API promises from the moment the shutdown begins); what is queued is
+        //    still handled below (spawn already fails: the lifecycle changed)
         List<ActorCell<?>> cells = registry.snapshot();
         for (ActorCell<?> c : cells) {
             c.close();
         }
+
+        // 2. pending timers never fire; the timer thread ends
+        boolean timerEnded = timers.stop(saturatedAdd(System.nanoTime(), graceNanos));
+
+        // 3. the queued messages are handled, then each actor stops
         boolean forced = !awaitNoLiveActors(deadline);
 
-        // 3. out of time: stop the rest without handling their mailboxes
+        // 4. out of time: stop the rest without handling their mailboxes
         if (forced) {
             for (ActorCell<?> c : registry.snapshot()) {
                 c.requestExit(dev.sleet.actor.ExitReason.SHUTDOWN);
@@ -214,7 +217,7 @@ public final class LocalActorSystem implements ActorSystem {
             awaitNoLiveActors(saturatedAdd(deadline, graceNanos));
         }
 
-        // 4. join every thread
+        // 5. join every thread
         long joinDeadline = saturatedAdd(System.nanoTime(), graceNanos);
         virtualThreads.shutdown();
         boolean virtualEnded = awaitVirtual(joinDeadline);
