@@ -245,8 +245,9 @@ final class Flusher implements EventLoop.Flushable {
             outbound.clear(); // the connection ended while this thread wrote: the queue is this thread's to empty
             return;
         }
-        // Re-check after letting go: a flush request that arrived meanwhile found the writer busy.
-        if (handOver || !outbound.isEmpty()) {
+        // Re-check after letting go: a flush request that arrived meanwhile found the writer busy, and a close
+        // queued meanwhile (perhaps written by this very turn) needs the loop to finish the connection.
+        if (handOver || !outbound.isEmpty() || outbound.isSealed()) {
             requestFlush();
         }
     }
