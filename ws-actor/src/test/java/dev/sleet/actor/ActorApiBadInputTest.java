@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The API's edges: bad settings get a specific exception naming the setting; options are immutable values;
  * exit reasons are typed and pattern-matchable; the module exports its API package only and requires JCTools
- * and {@code jdk.unsupported} (whose absence only shows outside the test class path).
+ * but not {@code jdk.unsupported}: only JCTools' Unsafe-free {@code org.jctools.queues.atomic} queues are used
+ * (ws-examples' {@code CleanStartLaunchTest} checks the consequence, no JVM warning, with {@code java -m}).
  */
 class ActorApiBadInputTest {
 
