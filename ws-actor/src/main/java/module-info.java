@@ -4,12 +4,11 @@
  * and supervised, links and monitors carry typed exit reasons, and one hashed timing wheel per system
  * drives every timer. Nothing here knows about WebSockets.
  *
- * <p>JCTools reaches {@code sun.misc.Unsafe}, hence {@code jdk.unsupported}; on JDK 24 and newer the JVM
- * prints a one-time warning about it unless started with {@code --sun-misc-unsafe-memory-access=allow}.
+ * <p>Only JCTools' {@code org.jctools.queues.atomic} queues are used (field updaters, no {@code sun.misc.Unsafe}),
+ * so the module needs no {@code jdk.unsupported} and the JVM prints no warning and needs no flag.
  */
 module dev.sleet.actor {
     requires org.jctools.core;
-    requires jdk.unsupported;
 
     // API
     exports dev.sleet.actor;

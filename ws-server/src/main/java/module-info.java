@@ -6,8 +6,7 @@ module dev.sleet.server {
     requires transitive dev.sleet.frame;
     requires transitive dev.sleet.handshake;
     requires transitive dev.sleet.actor;
-    requires org.jctools.core;
-    requires jdk.unsupported; // JCTools reaches sun.misc.Unsafe
+    requires org.jctools.core; // only org.jctools.queues.atomic: no sun.misc.Unsafe
     requires jdk.management; // the descriptor limit behind the default maxConnections
 
     // API

@@ -56,10 +56,7 @@ class ChatRedisTwoProcessesTest {
         String java = ProcessHandle.current().info().command().orElseThrow();
         String modulePath = System.getProperty("jdk.module.path");
         Assumptions.assumeTrue(modulePath != null, "the tests run on the module path");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto"));
-        if (Runtime.version().feature() >= 23) {
-            cmd.add("--sun-misc-unsafe-memory-access=allow");
-        }
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto")); // no Unsafe flag: nothing needs it
         cmd.addAll(List.of("-p", modulePath, "-m", "dev.sleet.examples/dev.sleet.examples.ChatServer",
                 "--host", "127.0.0.1", "--port", "0", "--redis", redisUri));
         cmd.addAll(List.of(extra));

@@ -10,8 +10,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.Objects;
-import org.jctools.queues.unpadded.MpscLinkedUnpaddedQueue;
-import org.jctools.queues.unpadded.MpscUnboundedUnpaddedArrayQueue;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
+import org.jctools.queues.atomic.unpadded.MpscLinkedAtomicUnpaddedQueue;
+import org.jctools.queues.atomic.unpadded.MpscUnboundedAtomicUnpaddedArrayQueue;
 
 /**
  * One actor: its behaviour, its mailbox and the word that says whether it is scheduled. The cell is also the
@@ -69,7 +70,7 @@ final class ActorCell<M> implements ActorRef<M> {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(ActorCell.class, "state", int.class);
             EXIT = l.findVarHandle(ActorCell.class, "exit", ExitReason.class);
-            SYSTEM_QUEUE = l.findVarHandle(ActorCell.class, "systemQueue", MpscLinkedUnpaddedQueue.class);
+            SYSTEM_QUEUE = l.findVarHandle(ActorCell.class, "systemQueue", MpscLinkedAtomicUnpaddedQueue.class);
             RELATIONS = l.findVarHandle(ActorCell.class, "relations", Relations.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -80,7 +81,7 @@ final class ActorCell<M> implements ActorRef<M> {
     private final long id;
     private final Actor<M> actor;
     private final SpawnOptions options;
-    private final MpscUnboundedUnpaddedArrayQueue<Object> mailbox;
+    private final MpscUnboundedAtomicUnpaddedArrayQueue<Object> mailbox;
     private final CellContext<M> context;
 
     /** {@link #SCHEDULED} | {@link #CLOSED} | {@link #DEAD}. Born scheduled: the spawner runs onStart. */
@@ -88,7 +89,7 @@ final class ActorCell<M> implements ActorRef<M> {
     /** A requested exit while alive; the final reason once {@link #DEAD}. First request wins. */
     private volatile ExitReason exit;
     /** Signals and exit notices, created on first use (most actors never get one). */
-    private volatile MpscLinkedUnpaddedQueue<Object> systemQueue;
+    private volatile MpscLinkedAtomicUnpaddedQueue<Object> systemQueue;
     /** Links and monitors, created on first use. */
     private volatile Relations relations;
 
@@ -107,7 +108,7 @@ final class ActorCell<M> implements ActorRef<M> {
         this.actor = actor;
         this.options = options;
         this.mailbox = switch (options.mailbox()) {
-            case SpawnOptions.Mailbox.Unbounded u -> new MpscUnboundedUnpaddedArrayQueue<>(MAILBOX_CHUNK);
+            case SpawnOptions.Mailbox.Unbounded u -> new MpscUnboundedAtomicUnpaddedArrayQueue<>(MAILBOX_CHUNK);
             case SpawnOptions.Mailbox.Bounded b ->
                     new BoundedMailbox(Math.min(MAILBOX_CHUNK, chunkFor(b.capacity())), b.capacity(), b.policy());
         };
@@ -127,7 +128,7 @@ final class ActorCell<M> implements ActorRef<M> {
         if ((state & (DEAD | CLOSED)) != 0 || !system.isRunning()) { // lv: stopped, or the system shuts down:
             return system.deadLetter();                                 // refused from the moment it begins
         }
-        MpscUnboundedUnpaddedArrayQueue<Object> q = mailbox;
+        MpscUnboundedAtomicUnpaddedArrayQueue<Object> q = mailbox;
         if (q instanceof BoundedMailbox b && !b.admit()) {
             return system.overflow(b.policy);
         }
@@ -234,14 +235,14 @@ final class ActorCell<M> implements ActorRef<M> {
                     return DONE;
                 }
             }
-            MpscUnboundedUnpaddedArrayQueue<Object> q = mailbox;
+            MpscUnboundedAtomicUnpaddedArrayQueue<Object> q = mailbox;
             for (;;) {
                 ExitReason requested = exit; // lv: a stop asked from outside takes effect between messages
                 if (requested != null) {
                     terminate(requested);
                     return DONE;
                 }
-                MpscLinkedUnpaddedQueue<Object> sq = systemQueue;
+                MpscLinkedAtomicUnpaddedQueue<Object> sq = systemQueue;
                 Object sys = sq == null ? null : sq.relaxedPoll();
                 if (sys != null) {
                     handled++;
@@ -299,7 +300,7 @@ final class ActorCell<M> implements ActorRef<M> {
     }
 
     private boolean hasWork() {
-        MpscLinkedUnpaddedQueue<Object> sq = systemQueue;
+        MpscLinkedAtomicUnpaddedQueue<Object> sq = systemQueue;
         return hasPending(mailbox)
                 || exit != null
                 || (state & CLOSED) != 0
@@ -314,7 +315,12 @@ final class ActorCell<M> implements ActorRef<M> {
      * strand the message in an idle mailbox. Any difference of the raw indices (both volatile reads after the
      * caller's CAS on {@code state}) is pending work.
      */
-    static boolean hasPending(MpscUnboundedUnpaddedArrayQueue<?> q) {
+    static boolean hasPending(MpscUnboundedAtomicUnpaddedArrayQueue<?> q) {
+        return q.lvProducerIndex() != q.lvConsumerIndex();
+    }
+
+    /** {@link #hasPending(MpscUnboundedAtomicUnpaddedArrayQueue)} for the padded queues (the timer's). */
+    static boolean hasPending(MpscUnboundedAtomicArrayQueue<?> q) {
         return q.lvProducerIndex() != q.lvConsumerIndex();
     }
 
@@ -443,7 +449,7 @@ final class ActorCell<M> implements ActorRef<M> {
         while (mailbox.poll() != null) {
             discarded++;
         }
-        MpscLinkedUnpaddedQueue<Object> sq = systemQueue;
+        MpscLinkedAtomicUnpaddedQueue<Object> sq = systemQueue;
         if (sq != null) {
             sq.clear();
         }
@@ -469,9 +475,9 @@ final class ActorCell<M> implements ActorRef<M> {
         if ((state & DEAD) != 0) {
             return;
         }
-        MpscLinkedUnpaddedQueue<Object> sq = systemQueue;
+        MpscLinkedAtomicUnpaddedQueue<Object> sq = systemQueue;
         if (sq == null) {
-            MpscLinkedUnpaddedQueue<Object> created = new MpscLinkedUnpaddedQueue<>();
+            MpscLinkedAtomicUnpaddedQueue<Object> created = new MpscLinkedAtomicUnpaddedQueue<>();
             sq = SYSTEM_QUEUE.compareAndSet(this, null, created) ? created : systemQueue;
         }
         sq.offer(message);

@@ -3,14 +3,14 @@ package dev.sleet.actor.internal;
 import dev.sleet.actor.OverflowPolicy;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import org.jctools.queues.unpadded.MpscUnboundedUnpaddedArrayQueue;
+import org.jctools.queues.atomic.unpadded.MpscUnboundedAtomicUnpaddedArrayQueue;
 
 /**
  * A mailbox with an exact capacity: a JCTools MPSC chunked queue plus a count of admitted messages. JCTools'
  * own bounded queues round the capacity up to a power of two; the count keeps it exact, even with many
  * concurrent senders, at the price of one more CAS per message (bounded mailboxes are opt-in).
  */
-final class BoundedMailbox extends MpscUnboundedUnpaddedArrayQueue<Object> {
+final class BoundedMailbox extends MpscUnboundedAtomicUnpaddedArrayQueue<Object> {
 
     private static final VarHandle COUNT;
 

@@ -2,16 +2,17 @@ package dev.sleet.actor.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
 
 /**
  * The M:N dispatcher: a fixed set of {@link Worker}s runs every scheduled actor.
  *
  * <h2>Where scheduled actors wait</h2>
  * An actor scheduled by a foreign thread (an event loop, the timer, a virtual thread) goes to the shared
- * {@link #global} queue, a JCTools MPMC queue. An actor scheduled by an actor running on a worker goes to that
+ * {@link #global} queue, a JDK {@link ConcurrentLinkedQueue} (MPMC, lock-free; JCTools has no unbounded MPMC
+ * queue without {@code sun.misc.Unsafe}). An actor scheduled by an actor running on a worker goes to that
  * worker's one-place {@linkplain Worker#slot slot} and runs right after the current actor, on the same core
  * (a ping-pong never leaves the core); whatever was in the slot moves to the global queue. An idle worker
  * about to park steals slots, so a worker stuck in a long handler cannot hold the actor in its slot hostage.
@@ -57,7 +58,8 @@ final class Scheduler {
     final LocalActorSystem system;
     final int batchSize;
     final Worker[] workers;
-    final MpmcUnboundedXaddArrayQueue<ActorCell<?>> global = new MpmcUnboundedXaddArrayQueue<>(1024);
+    /** offer: a CAS on the tail node; isEmpty/poll: volatile reads from the head (both sides of the Dekker checks). */
+    final ConcurrentLinkedQueue<ActorCell<?>> global = new ConcurrentLinkedQueue<>();
 
     private volatile boolean running = true;
     /** Workers searching for work (spinning), including those chosen to wake up. */

@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 /**
  * A hashed timing wheel (Varghese &amp; Lauck) on one thread for the whole system. Slot {@code t & mask} holds
@@ -30,8 +30,8 @@ final class TimerWheel implements Timers {
     private final int mask;
     private final TimerEntry[] slots;
     private final long origin = System.nanoTime();
-    private final MpscUnboundedXaddArrayQueue<TimerEntry> incoming = new MpscUnboundedXaddArrayQueue<>(1024);
-    private final MpscUnboundedXaddArrayQueue<TimerEntry> cancellations = new MpscUnboundedXaddArrayQueue<>(1024);
+    private final MpscUnboundedAtomicArrayQueue<TimerEntry> incoming = new MpscUnboundedAtomicArrayQueue<>(1024);
+    private final MpscUnboundedAtomicArrayQueue<TimerEntry> cancellations = new MpscUnboundedAtomicArrayQueue<>(1024);
     private final AtomicLong pending = new AtomicLong();
     private final String threadName;
     private final boolean daemon;
@@ -219,7 +219,7 @@ final class TimerWheel implements Timers {
     private void waitForNextTick() {
         if (linked == 0) {
             sleeping = true; // sv, then the lv of the queues: Dekker with add()
-            if (incoming.isEmpty() && cancellations.isEmpty() && !stopped) {
+            if (!ActorCell.hasPending(incoming) && !ActorCell.hasPending(cancellations) && !stopped) {
                 LockSupport.park(this);
             }
             sleeping = false;

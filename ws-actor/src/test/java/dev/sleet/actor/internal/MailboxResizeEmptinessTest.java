@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.jctools.queues.unpadded.MpscUnboundedUnpaddedArrayQueue;
+import org.jctools.queues.atomic.unpadded.MpscUnboundedAtomicUnpaddedArrayQueue;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +23,7 @@ class MailboxResizeEmptinessTest {
     @Test
     void aProducerMidResizeCountsAsPendingWorkAfterTheOldChunkWasDrained() {
         for (int chunk : new int[] {2, 4, 8, 16}) {
-            MpscUnboundedUnpaddedArrayQueue<Object> q = new MpscUnboundedUnpaddedArrayQueue<>(chunk);
+            MpscUnboundedAtomicUnpaddedArrayQueue<Object> q = new MpscUnboundedAtomicUnpaddedArrayQueue<>(chunk);
             List<String> seenMidResize = new ArrayList<>();
             int offered = 0;
             int taken = 0;

@@ -12,8 +12,7 @@ import java.nio.channels.Selector;
 import java.util.Iterator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.jctools.queues.MessagePassingQueue;
-import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 /**
  * One I/O thread with its selector (ACTOR-07): it owns the sockets registered with it, reads into one buffer
@@ -45,8 +44,9 @@ public final class EventLoop implements Runnable {
     private final String name;
     private final Selector selector;
     private final Thread thread;
-    private final MessagePassingQueue<Runnable> tasks = new MpscUnboundedXaddArrayQueue<>(1024);
-    private final MessagePassingQueue<Flushable> flushes = new MpscUnboundedXaddArrayQueue<>(1024);
+    /** JCTools' field-updater (no {@code sun.misc.Unsafe}) MPSC queues: offer CASes the producer index. */
+    private final MpscUnboundedAtomicArrayQueue<Runnable> tasks = new MpscUnboundedAtomicArrayQueue<>(1024);
+    private final MpscUnboundedAtomicArrayQueue<Flushable> flushes = new MpscUnboundedAtomicArrayQueue<>(1024);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final System.Logger log = System.getLogger(EventLoop.class.getName());
 
@@ -254,7 +254,7 @@ public final class EventLoop implements Runnable {
                 WAKE_STATE.setVolatile(this, SELECTING);
                 // The volatile write above orders before these reads: a producer either sees SELECTING (and wakes
                 // us) or we see its item here.
-                if (tasks.isEmpty() && flushes.isEmpty()) {
+                if (!hasPending(tasks) && !hasPending(flushes)) {
                     selector.select(1000);
                 } else {
                     selector.selectNow();
@@ -273,6 +273,16 @@ public final class EventLoop implements Runnable {
             closeAll();
             stopped.countDown();
         }
+    }
+
+    /**
+     * Whether a producer has claimed a place the loop has not drained yet. Not {@code q.isEmpty()}: JCTools
+     * halves the index difference there, so a producer growing the queue by a chunk (producer index odd until
+     * it publishes the new chunk) reads as "empty" and its wake-up could be missed until the select timeout.
+     * Two volatile reads of the raw indices, after the volatile write of {@code WAKE_STATE}.
+     */
+    private static boolean hasPending(MpscUnboundedAtomicArrayQueue<?> q) {
+        return q.lvProducerIndex() != q.lvConsumerIndex();
     }
 
     private void processKeys() {
