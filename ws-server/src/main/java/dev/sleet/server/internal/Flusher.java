@@ -151,21 +151,16 @@ final class Flusher implements EventLoop.Flushable {
         try {
             Wire w = wire;
             ByteBuffer staging = loop.writeBuffer;
-            for (int round = 0; round < 16 && !full; round++) {
+            for (int round = 0; round < 16; round++) {
                 if (w.hasPendingOutput() && !w.flushPending()) {
                     full = true;
                     break;
                 }
-                staging.clear();
-                int staged = outbound.stage(staging);
-                if (staged == 0) {
+                int r = writeOnce(w, staging);
+                if (r != WROTE_ALL) {
+                    full = r == SOCKET_FULL;
                     break;
                 }
-                staging.flip();
-                int written = w.write(staging);
-                outbound.consume(written);
-                metrics.bytesOut.add(written);
-                full = written < staged;
             }
             if (!full && (!outbound.isEmpty() || w.hasPendingOutput())) {
                 full = true; // 16 rounds were not enough, or the wire keeps records back: wait for the socket
@@ -218,23 +213,36 @@ final class Flusher implements EventLoop.Flushable {
         writeAsActor(w);
     }
 
+    private static final int NOTHING_QUEUED = 0;
+    private static final int WROTE_ALL = 1;
+    private static final int SOCKET_FULL = 2;
+
+    /**
+     * One gathering write by the thread holding the writer state: copies what is queued into {@code staging}, writes
+     * it, and counts what the socket took. Always consumes (even 0 bytes), which ends the queue's in-flight mark.
+     */
+    private int writeOnce(Wire w, ByteBuffer staging) throws IOException {
+        staging.clear();
+        int staged = outbound.stage(staging);
+        if (staged == 0) {
+            return NOTHING_QUEUED;
+        }
+        staging.flip();
+        int written = w.write(staging);
+        outbound.consume(written);
+        metrics.bytesOut.add(written);
+        return written < staged ? SOCKET_FULL : WROTE_ALL;
+    }
+
     /** Holding ACTOR_WRITING: a few non-blocking writes, then hand back. */
     private void writeAsActor(Wire w) {
         boolean handOver = false;
         try {
             ByteBuffer staging = WORKER_STAGING.get();
             for (int round = 0; round < 4; round++) {
-                staging.clear();
-                int staged = outbound.stage(staging);
-                if (staged == 0) {
-                    break;
-                }
-                staging.flip();
-                int written = w.write(staging);
-                outbound.consume(written);
-                metrics.bytesOut.add(written);
-                if (written < staged) {
-                    handOver = true; // the socket is full: the loop waits for it to drain
+                int r = writeOnce(w, staging);
+                if (r != WROTE_ALL) {
+                    handOver = r == SOCKET_FULL; // the socket is full: the loop waits for it to drain
                     break;
                 }
             }
