@@ -9,6 +9,7 @@ module dev.sleet.server {
     requires org.jctools.core;
     requires jdk.unsupported; // JCTools reaches sun.misc.Unsafe
     requires jdk.management; // the descriptor limit behind the default maxConnections
+    requires jdk.jfr; // Flight Recorder events (dev.sleet.server.internal.jfr, not exported: JFR needs no access)
 
     // API
     exports dev.sleet.server;

@@ -7,6 +7,7 @@ import dev.sleet.server.ListenerInfo;
 import dev.sleet.server.TlsConfig;
 import dev.sleet.server.ServerMetrics;
 import dev.sleet.server.WebSocketServer;
+import dev.sleet.server.internal.jfr.SleetEvents;
 import dev.sleet.server.spi.Transport;
 import dev.sleet.server.spi.TransportConfig;
 import java.io.IOException;
@@ -192,6 +193,7 @@ public final class ServerCore implements WebSocketServer {
             key.interestOps(0);
             LOG.log(System.Logger.Level.WARNING, "accept on {0} failed ({1}); pausing accepts for {2} ms",
                     listener.address, cause.toString(), acceptBackoff().toMillis());
+            SleetEvents.acceptPaused(listener.address, cause, acceptBackoff());
             actors.timers().schedule(acceptBackoff(), () -> loops[0].execute(this, this::resume));
         }
 
@@ -230,7 +232,7 @@ public final class ServerCore implements WebSocketServer {
                 continue;
             }
             if (!tryReserve(remote)) {
-                refuse(ch, listener);
+                refuse(ch, listener, remote);
                 continue;
             }
             EventLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
@@ -255,8 +257,9 @@ public final class ServerCore implements WebSocketServer {
             + "too many connections\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)).asReadOnlyBuffer();
 
     /** Over a connection limit: a plain listener answers 503 in one non-blocking write; TLS just closes. */
-    private void refuse(SocketChannel ch, Listener listener) {
+    private void refuse(SocketChannel ch, Listener listener, InetSocketAddress remote) {
         metrics.rejectedHandshakes.increment();
+        SleetEvents.handshakeRejected(0, remote, 503, "too many connections");
         if (!listener.transport.secure()) {
             try {
                 ch.configureBlocking(false);
