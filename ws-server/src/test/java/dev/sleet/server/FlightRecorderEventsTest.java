@@ -146,6 +146,38 @@ class FlightRecorderEventsTest {
     }
 
     @Test
+    void protocolErrorAndShutdownAreToldApart() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).handler(handler).start();
+        try (RawWebSocket broken = RawWebSocket.connect(server.port());
+                RawWebSocket going = RawWebSocket.connect(server.port())) {
+            long first = handler.awaitOpen().id();
+            long second = handler.awaitOpen().id();
+            broken.sendRaw(new byte[] {(byte) 0x81, 0x00}); // an unmasked client frame (RFC 6455 §5.1): 1002
+            assertEquals(1002, broken.awaitClose(Duration.ofSeconds(10)).closeCode());
+            RecordedEvent byError = await("dev.sleet.ConnectionClosed",
+                    e -> (e.getLong("connectionId") == first || e.getLong("connectionId") == second)
+                            && e.getInt("closeCode") == 1002);
+            assertEquals("protocol-error", byError.getString("cause"));
+            long other = byError.getLong("connectionId") == first ? second : first;
+            Thread peer = Thread.ofVirtual().start(() -> {
+                try {
+                    going.sendClose(going.awaitClose(Duration.ofSeconds(10)).closeCode(), "");
+                } catch (java.io.IOException ignored) {
+                    // the server drops it at the timeout then
+                }
+            });
+            server.shutdown(Duration.ofSeconds(10));
+            peer.join();
+            RecordedEvent byShutdown = await("dev.sleet.ConnectionClosed", connection(other));
+            assertEquals(1001, byShutdown.getInt("closeCode"));
+            assertEquals("shutdown", byShutdown.getString("cause"), "the peer's echo does not change the cause");
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void malformedUpgradeGivesARejectedEventWith400() throws Exception {
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0)
                 .handler(new RecordingHandler()).start();

@@ -131,6 +131,7 @@ public final class ServerCore implements WebSocketServer {
 
     /** Binds, starts the loops and begins accepting. */
     public static ServerCore start(ServerConfig config) throws IOException {
+        SleetEvents.load(); // the event classes are loaded before descriptors can run out (EMFILE)
         ServerCore server = new ServerCore(config);
         for (EventLoop loop : server.loops) {
             loop.start();
@@ -193,8 +194,8 @@ public final class ServerCore implements WebSocketServer {
             key.interestOps(0);
             LOG.log(System.Logger.Level.WARNING, "accept on {0} failed ({1}); pausing accepts for {2} ms",
                     listener.address, cause.toString(), acceptBackoff().toMillis());
-            SleetEvents.acceptPaused(listener.address, cause, acceptBackoff());
             actors.timers().schedule(acceptBackoff(), () -> loops[0].execute(this, this::resume));
+            SleetEvents.acceptPaused(listener.address, cause, acceptBackoff()); // after the resume is scheduled
         }
 
         void resume() {

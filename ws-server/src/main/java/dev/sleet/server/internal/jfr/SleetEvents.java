@@ -15,11 +15,38 @@ import jdk.jfr.FlightRecorder;
  *
  * <p>The event classes sit in this package, which the module does not export: Flight Recorder instruments and
  * reads them without access checks, so recording needs no {@code --add-exports} or {@code --add-opens}
- * ({@code JfrEventsTest} records them on the module path; docs/observability.md shows a {@code java -p ... -m}
- * run).
+ * ({@code FlightRecorderEventsTest} records them on the module path; docs/observability.md shows a
+ * {@code java -p ... -m} run).
+ *
+ * <p>An event never fails the core: each method swallows a {@link LinkageError} or {@link RuntimeException} from
+ * Flight Recorder (logged once at DEBUG). The event classes are loaded with this class, which the server loads at
+ * start ({@link #load()}), so no class needs loading later when descriptors may have run out (EMFILE: a class
+ * directory cannot be opened then).
  */
 public final class SleetEvents {
+    private static final System.Logger LOG = System.getLogger(SleetEvents.class.getName());
+
+    /** Every event class, loaded (not initialized) with this class. */
+    static final java.util.List<Class<? extends jdk.jfr.Event>> EVENTS = java.util.List.of(
+            ConnectionOpenedEvent.class, ConnectionClosedEvent.class, HandshakeRejectedEvent.class,
+            SlowConsumerCloseEvent.class, InboundPausedEvent.class, InboundResumedEvent.class,
+            AcceptPausedEvent.class);
+
+    private static volatile boolean failureLogged;
+
     private SleetEvents() {
+    }
+
+    /** Loads this class and the event classes (called when a server starts). */
+    public static void load() {
+        // the class initializer did it
+    }
+
+    private static void failed(Throwable t) {
+        if (!failureLogged) {
+            failureLogged = true;
+            LOG.log(System.Logger.Level.DEBUG, "a Flight Recorder event failed; the server goes on", t);
+        }
     }
 
     /** True when Flight Recorder may be recording: callers that must compute an argument check this first. */
@@ -32,14 +59,18 @@ public final class SleetEvents {
         if (!enabled()) {
             return;
         }
-        ConnectionOpenedEvent e = new ConnectionOpenedEvent();
-        if (e.shouldCommit()) {
-            e.connectionId = id;
-            e.remoteAddress = format(remote);
-            e.path = path;
-            e.subprotocol = subprotocol;
-            e.transport = transport;
-            e.commit();
+        try {
+            ConnectionOpenedEvent e = new ConnectionOpenedEvent();
+            if (e.shouldCommit()) {
+                e.connectionId = id;
+                e.remoteAddress = format(remote);
+                e.path = path;
+                e.subprotocol = subprotocol;
+                e.transport = transport;
+                e.commit();
+            }
+        } catch (RuntimeException | LinkageError t) {
+            failed(t);
         }
     }
 
@@ -47,14 +78,18 @@ public final class SleetEvents {
         if (!enabled()) {
             return;
         }
-        ConnectionClosedEvent e = new ConnectionClosedEvent();
-        if (e.shouldCommit()) {
-            e.connectionId = id;
-            e.remoteAddress = format(remote);
-            e.closeCode = code;
-            e.reason = reason;
-            e.cause = cause;
-            e.commit();
+        try {
+            ConnectionClosedEvent e = new ConnectionClosedEvent();
+            if (e.shouldCommit()) {
+                e.connectionId = id;
+                e.remoteAddress = format(remote);
+                e.closeCode = code;
+                e.reason = reason;
+                e.cause = cause;
+                e.commit();
+            }
+        } catch (RuntimeException | LinkageError t) {
+            failed(t);
         }
     }
 
@@ -62,13 +97,17 @@ public final class SleetEvents {
         if (!enabled()) {
             return;
         }
-        HandshakeRejectedEvent e = new HandshakeRejectedEvent();
-        if (e.shouldCommit()) {
-            e.connectionId = id;
-            e.remoteAddress = format(remote);
-            e.status = status;
-            e.reason = reason;
-            e.commit();
+        try {
+            HandshakeRejectedEvent e = new HandshakeRejectedEvent();
+            if (e.shouldCommit()) {
+                e.connectionId = id;
+                e.remoteAddress = format(remote);
+                e.status = status;
+                e.reason = reason;
+                e.commit();
+            }
+        } catch (RuntimeException | LinkageError t) {
+            failed(t);
         }
     }
 
@@ -77,14 +116,18 @@ public final class SleetEvents {
         if (!enabled()) {
             return;
         }
-        SlowConsumerCloseEvent e = new SlowConsumerCloseEvent();
-        if (e.shouldCommit()) {
-            e.connectionId = id;
-            e.remoteAddress = format(remote);
-            e.queuedBytes = queuedBytes;
-            e.messageBytes = messageBytes;
-            e.cap = cap;
-            e.commit();
+        try {
+            SlowConsumerCloseEvent e = new SlowConsumerCloseEvent();
+            if (e.shouldCommit()) {
+                e.connectionId = id;
+                e.remoteAddress = format(remote);
+                e.queuedBytes = queuedBytes;
+                e.messageBytes = messageBytes;
+                e.cap = cap;
+                e.commit();
+            }
+        } catch (RuntimeException | LinkageError t) {
+            failed(t);
         }
     }
 
@@ -92,12 +135,16 @@ public final class SleetEvents {
         if (!enabled()) {
             return;
         }
-        InboundPausedEvent e = new InboundPausedEvent();
-        if (e.shouldCommit()) {
-            e.connectionId = id;
-            e.queuedBytes = queuedBytes;
-            e.highWater = highWater;
-            e.commit();
+        try {
+            InboundPausedEvent e = new InboundPausedEvent();
+            if (e.shouldCommit()) {
+                e.connectionId = id;
+                e.queuedBytes = queuedBytes;
+                e.highWater = highWater;
+                e.commit();
+            }
+        } catch (RuntimeException | LinkageError t) {
+            failed(t);
         }
     }
 
@@ -106,12 +153,16 @@ public final class SleetEvents {
         if (!enabled()) {
             return;
         }
-        InboundResumedEvent e = new InboundResumedEvent();
-        if (e.shouldCommit()) {
-            e.connectionId = id;
-            e.queuedBytes = queuedBytes;
-            e.pausedFor = System.nanoTime() - pausedAtNanos;
-            e.commit();
+        try {
+            InboundResumedEvent e = new InboundResumedEvent();
+            if (e.shouldCommit()) {
+                e.connectionId = id;
+                e.queuedBytes = queuedBytes;
+                e.pausedFor = System.nanoTime() - pausedAtNanos;
+                e.commit();
+            }
+        } catch (RuntimeException | LinkageError t) {
+            failed(t);
         }
     }
 
@@ -119,12 +170,16 @@ public final class SleetEvents {
         if (!enabled()) {
             return;
         }
-        AcceptPausedEvent e = new AcceptPausedEvent();
-        if (e.shouldCommit()) {
-            e.listener = format(listener);
-            e.error = String.valueOf(error);
-            e.backoff = backoff.toMillis();
-            e.commit();
+        try {
+            AcceptPausedEvent e = new AcceptPausedEvent();
+            if (e.shouldCommit()) {
+                e.listener = format(listener);
+                e.error = String.valueOf(error);
+                e.backoff = backoff.toMillis();
+                e.commit();
+            }
+        } catch (RuntimeException | LinkageError t) {
+            failed(t);
         }
     }
 
