@@ -8,7 +8,7 @@ import jdk.jfr.StackTrace;
 
 @Name("dev.sleet.ConnectionClosed")
 @Label("WebSocket Connection Closed")
-@Description("An open WebSocket connection ended: its socket is closed and onClose is about to run")
+@Description("An open WebSocket connection ended: emitted as the core closes its socket, before onClose runs")
 @Category({"Sleet", "WebSocket"})
 @StackTrace(false)
 final class ConnectionClosedEvent extends jdk.jfr.Event {
