@@ -178,6 +178,22 @@ class FlightRecorderEventsTest {
     }
 
     @Test
+    void aPeerThatNeverPongsIsClosedForATimeout() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).handler(handler)
+                .pingInterval(Duration.ofMillis(200)).pongTimeout(Duration.ofMillis(200)).start();
+                RawWebSocket silent = RawWebSocket.connect(server.port())) { // reads pings, never answers
+            long id = handler.awaitOpen().id();
+            RawWebSocket.Frame close = silent.awaitClose(Duration.ofSeconds(10));
+            assertNotNull(close, "the heartbeat closed the connection");
+            assertEquals(1001, close.closeCode());
+            RecordedEvent closed = await("dev.sleet.ConnectionClosed", connection(id));
+            assertEquals(1001, closed.getInt("closeCode"));
+            assertEquals("timeout", closed.getString("cause"));
+        }
+    }
+
+    @Test
     void malformedUpgradeGivesARejectedEventWith400() throws Exception {
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0)
                 .handler(new RecordingHandler()).start();
