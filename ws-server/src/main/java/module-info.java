@@ -8,6 +8,7 @@ module dev.sleet.server {
     requires transitive dev.sleet.actor;
     requires org.jctools.core; // only org.jctools.queues.atomic: no sun.misc.Unsafe
     requires jdk.management; // the descriptor limit behind the default maxConnections
+    requires jdk.jfr; // Flight Recorder events (dev.sleet.server.internal.jfr, not exported: JFR needs no access)
 
     // API
     exports dev.sleet.server;

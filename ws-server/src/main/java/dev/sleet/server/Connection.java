@@ -38,7 +38,10 @@ public interface Connection {
     /** Sends a message encoded once for many connections; its bytes are shared, not copied. */
     SendResult send(PreparedMessage message);
 
-    /** Sends a ping with up to 125 bytes of payload (RFC 6455 §5.5.2). */
+    /**
+     * Sends a ping with up to 125 bytes of payload (RFC 6455 §5.5.2). It counts against the outbound cap like data;
+     * once {@link SendResult#ENQUEUED} it counts in {@link ServerMetrics#pingsSent()}.
+     */
     SendResult ping(ByteBuffer payload);
 
     /** Starts the close handshake with 1000 (normal closure). */

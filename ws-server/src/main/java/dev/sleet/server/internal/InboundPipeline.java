@@ -8,6 +8,7 @@ import dev.sleet.frame.MessageListener;
 import dev.sleet.frame.Role;
 import dev.sleet.frame.WebSocketException;
 import dev.sleet.frame.spi.FrameExtension;
+import dev.sleet.server.internal.jfr.SleetEvents;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -26,6 +27,8 @@ import java.nio.ByteBuffer;
  *   <tr><td>{@code queued}</td><td>loop (+), the actor (−)</td><td>both</td><td>atomic add</td></tr>
  *   <tr><td>{@code paused}</td><td>loop (0→1), the actor (1→0)</td><td>both</td><td>CAS; the loop re-checks
  *       {@code queued} after setting it, so a resume is never lost</td></tr>
+ *   <tr><td>{@code pausedAt} (for the Flight Recorder events)</td><td>loop, before {@code paused} goes 0→1</td>
+ *       <td>whoever sets {@code paused} 1→0</td><td>the volatile write and CAS on {@code paused}</td></tr>
  * </table>
  * It implements the codec's {@link MessageListener}; the public {@code Connection} does not, so user code cannot
  * inject protocol events.
@@ -60,6 +63,8 @@ final class InboundPipeline implements MessageListener {
     private volatile long queued;
     @SuppressWarnings("unused") // through PAUSED
     private volatile int paused;
+    /** {@link System#nanoTime()} when reading last paused: written by the loop before {@code paused} goes 0→1. */
+    private long pausedAt;
 
     InboundPipeline(WsConnection connection, ServerConfig config, Metrics metrics, FrameExtension extension) {
         this.connection = connection;
@@ -146,11 +151,19 @@ final class InboundPipeline implements MessageListener {
     }
 
     private void pause() {
+        boolean pausing = (int) PAUSED.getVolatile(this) == 0; // only the loop sets 1, so this cannot race
+        if (pausing) {
+            pausedAt = System.nanoTime();
+        }
         PAUSED.setVolatile(this, 1);
         connection.readInterest(false);
+        if (pausing) {
+            SleetEvents.inboundPaused(connection.id(), queued(), HIGH_WATER);
+        }
         // The actor may have caught up between our add and the flag: re-check so a resume is never lost.
         if ((long) QUEUED.getVolatile(this) < LOW_WATER && PAUSED.compareAndSet(this, 1, 0)) {
             connection.readInterest(true);
+            SleetEvents.inboundResumed(connection.id(), queued(), pausedAt);
         }
     }
 
@@ -160,6 +173,7 @@ final class InboundPipeline implements MessageListener {
         long now = (long) QUEUED.getAndAdd(this, -charge) - charge;
         if (now < LOW_WATER && (int) PAUSED.getVolatile(this) == 1 && PAUSED.compareAndSet(this, 1, 0)) {
             connection.resumeReading();
+            SleetEvents.inboundResumed(connection.id(), now, pausedAt); // pausedAt: ordered by the CAS on paused
         }
     }
 

@@ -21,9 +21,22 @@ final class Metrics {
     final LongAdder protocolErrors = new LongAdder();
 
     ServerMetrics snapshot(long queuedBytes) {
-        return new ServerMetrics(openConnections.sum(), acceptedHandshakes.sum(), rejectedHandshakes.sum(),
-                messagesIn.sum(), messagesOut.sum(), bytesIn.sum(), bytesOut.sum(), pingsSent.sum(),
-                pongsReceived.sum(), heartbeatTimeouts.sum(), slowConsumerCloses.sum(), slowConsumerDrops.sum(),
-                handlerCrashes.sum(), protocolErrors.sum(), queuedBytes);
+        return ServerMetrics.builder()
+                .openConnections(openConnections.sum())
+                .acceptedHandshakes(acceptedHandshakes.sum())
+                .rejectedHandshakes(rejectedHandshakes.sum())
+                .messagesIn(messagesIn.sum())
+                .messagesOut(messagesOut.sum())
+                .bytesIn(bytesIn.sum())
+                .bytesOut(bytesOut.sum())
+                .pingsSent(pingsSent.sum())
+                .pongsReceived(pongsReceived.sum())
+                .heartbeatTimeouts(heartbeatTimeouts.sum())
+                .slowConsumerCloses(slowConsumerCloses.sum())
+                .slowConsumerDrops(slowConsumerDrops.sum())
+                .handlerCrashes(handlerCrashes.sum())
+                .protocolErrors(protocolErrors.sum())
+                .queuedBytes(queuedBytes)
+                .build();
     }
 }

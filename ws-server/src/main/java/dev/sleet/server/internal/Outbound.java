@@ -70,6 +70,8 @@ final class Outbound {
     private long pongBytes;
     /** Sequence number past the last frame the writer has copied out and not yet consumed (in flight). */
     private long stagedEnd;
+    /** {@link #queuedBytes} when an offer overflowed the cap under {@code CLOSE}, before the queue was discarded. */
+    private long queuedAtOverflow;
 
     /**
      * Queues a data frame, subject to {@code cap} and {@code policy}. Under {@link OverflowPolicy#CLOSE}, an offer
@@ -85,6 +87,7 @@ final class Outbound {
             if (policy == OverflowPolicy.DROP) {
                 return Offer.DROPPED;
             }
+            queuedAtOverflow = queuedBytes;
             discardUnstarted();
             push(overflowCloseFrame);
             sealed = true;
@@ -173,6 +176,11 @@ final class Outbound {
 
     synchronized boolean isSealed() {
         return sealed;
+    }
+
+    /** What the queue held when an offer overflowed it (0 if none did); set once, the queue is sealed then. */
+    synchronized long queuedAtOverflow() {
+        return queuedAtOverflow;
     }
 
     long queuedBytes() {

@@ -7,6 +7,7 @@ import dev.sleet.frame.Frames;
 import dev.sleet.frame.Role;
 import dev.sleet.frame.spi.OutboundTransform;
 import dev.sleet.handshake.UpgradeRequest;
+import dev.sleet.server.internal.jfr.SleetEvents;
 import dev.sleet.server.Connection;
 import dev.sleet.server.PreparedMessage;
 import dev.sleet.server.SendResult;
@@ -166,6 +167,8 @@ final class ServerConnection implements Connection {
             }
             case OVERFLOW_CLOSE -> {
                 metrics.slowConsumerCloses.increment();
+                SleetEvents.slowConsumerClose(core.id(), core.remote(), outbound.queuedAtOverflow(), frame.remaining(),
+                        config.maxQueuedBytes());
                 open = false;
                 core.overflowed(new CloseStatus(CloseCodes.POLICY_VIOLATION, "slow consumer: outbound queue full"));
                 return SendResult.CLOSED;
@@ -181,7 +184,7 @@ final class ServerConnection implements Connection {
         if (!CloseCodes.isSendable(status.code(), Role.SERVER)) {
             throw new IllegalArgumentException("close code " + status.code() + " may not be sent");
         }
-        core.initiateClose(status, false);
+        core.initiateClose(status, false, CloseCause.SERVER_CLOSE);
     }
 
     @Override
@@ -197,6 +200,11 @@ final class ServerConnection implements Connection {
     @Override
     public Optional<String> subprotocol() {
         return Optional.ofNullable(subprotocol);
+    }
+
+    /** The chosen subprotocol or null, without an {@code Optional}. */
+    String subprotocolName() {
+        return subprotocol;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.sleet.server.ListenerInfo;
 import dev.sleet.server.TlsConfig;
 import dev.sleet.server.ServerMetrics;
 import dev.sleet.server.WebSocketServer;
+import dev.sleet.server.internal.jfr.SleetEvents;
 import dev.sleet.server.spi.Transport;
 import dev.sleet.server.spi.TransportConfig;
 import java.io.IOException;
@@ -130,6 +131,7 @@ public final class ServerCore implements WebSocketServer {
 
     /** Binds, starts the loops and begins accepting. */
     public static ServerCore start(ServerConfig config) throws IOException {
+        SleetEvents.load(); // the event classes are loaded before descriptors can run out (EMFILE)
         ServerCore server = new ServerCore(config);
         for (EventLoop loop : server.loops) {
             loop.start();
@@ -193,6 +195,7 @@ public final class ServerCore implements WebSocketServer {
             LOG.log(System.Logger.Level.WARNING, "accept on {0} failed ({1}); pausing accepts for {2} ms",
                     listener.address, cause.toString(), acceptBackoff().toMillis());
             actors.timers().schedule(acceptBackoff(), () -> loops[0].execute(this, this::resume));
+            SleetEvents.acceptPaused(listener.address, cause, acceptBackoff()); // after the resume is scheduled
         }
 
         void resume() {
@@ -230,7 +233,7 @@ public final class ServerCore implements WebSocketServer {
                 continue;
             }
             if (!tryReserve(remote)) {
-                refuse(ch, listener);
+                refuse(ch, listener, remote);
                 continue;
             }
             EventLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
@@ -255,8 +258,9 @@ public final class ServerCore implements WebSocketServer {
             + "too many connections\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)).asReadOnlyBuffer();
 
     /** Over a connection limit: a plain listener answers 503 in one non-blocking write; TLS just closes. */
-    private void refuse(SocketChannel ch, Listener listener) {
+    private void refuse(SocketChannel ch, Listener listener, InetSocketAddress remote) {
         metrics.rejectedHandshakes.increment();
+        SleetEvents.handshakeRejected(0, remote, 503, "too many connections");
         if (!listener.transport.secure()) {
             try {
                 ch.configureBlocking(false);

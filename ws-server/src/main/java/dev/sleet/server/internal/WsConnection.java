@@ -14,6 +14,7 @@ import dev.sleet.handshake.HttpHeaders;
 import dev.sleet.handshake.HttpRequest;
 import dev.sleet.handshake.HttpResponse;
 import dev.sleet.handshake.UpgradeRequest;
+import dev.sleet.server.internal.jfr.SleetEvents;
 import dev.sleet.server.spi.Transport;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -43,7 +44,8 @@ import java.time.Duration;
  *   <tr><td>{@code phase}, {@code wire}, {@code key}, {@code interest}, {@code handshake}, {@code inbound},
  *       {@code timer}, {@code closeWhenFlushed}, {@code peerClosed}, {@code slotHeld}, {@code listed}, {@code failures}</td>
  *       <td>loop</td><td>loop</td><td>confined; other threads hand work over with {@code loop.execute}</td></tr>
- *   <tr><td>{@code closeStatus}</td><td>any (first cause wins)</td><td>any</td><td>CAS</td></tr>
+ *   <tr><td>{@code ending} (the close status and its {@link CloseCause})</td><td>any (first cause wins)</td>
+ *       <td>any</td><td>CAS</td></tr>
  *   <tr><td>{@code actor}</td><td>loop (on spawn)</td><td>any</td><td>volatile</td></tr>
  * </table>
  * Every task the loop runs for this connection runs under {@link #failed(Throwable)}: a failure ends this
@@ -70,11 +72,11 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     /** Reads handled per readiness event before the loop moves on to other connections. */
     private static final int READS_PER_EVENT = 4;
 
-    private static final VarHandle CLOSE_STATUS;
+    private static final VarHandle ENDING;
 
     static {
         try {
-            CLOSE_STATUS = MethodHandles.lookup().findVarHandle(WsConnection.class, "closeStatus", CloseStatus.class);
+            ENDING = MethodHandles.lookup().findVarHandle(WsConnection.class, "ending", Ending.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -107,8 +109,12 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     private int failures;
     private Cancellable timer;
 
-    @SuppressWarnings("unused") // through CLOSE_STATUS
-    private volatile CloseStatus closeStatus;
+    /** The status {@code onClose} reports and what caused it, set together so they always agree. */
+    private record Ending(CloseStatus status, CloseCause cause) {
+    }
+
+    @SuppressWarnings("unused") // through ENDING
+    private volatile Ending ending;
     private volatile ActorRef<ConnectionEvent> actor;
 
     WsConnection(ServerCore server, EventLoop loop, SocketChannel channel, Transport transport, long id,
@@ -168,7 +174,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
             flusher.attach(wire);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "cannot register connection {0}: {1}", id, e);
-            terminate(new CloseStatus(CloseCodes.ABNORMAL, "cannot register"), true);
+            terminate(new CloseStatus(CloseCodes.ABNORMAL, "cannot register"), CloseCause.IO_ERROR, true);
             return;
         }
         handshake = new HandshakeStage(server.config.httpLimits());
@@ -194,11 +200,12 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
             try {
                 n = wire.read(buf);
             } catch (IOException e) {
-                abort(new CloseStatus(CloseCodes.ABNORMAL, "read failed: " + e.getMessage()));
+                abort(new CloseStatus(CloseCodes.ABNORMAL, "read failed: " + e.getMessage()), CloseCause.IO_ERROR);
                 return;
             } catch (RuntimeException e) {
                 // e.g. a TLS engine that rejects garbage: this connection ends, the loop goes on
-                abort(new CloseStatus(CloseCodes.ABNORMAL, "transport error: " + e.getMessage()));
+                abort(new CloseStatus(CloseCodes.ABNORMAL, "transport error: " + e.getMessage()),
+                        CloseCause.IO_ERROR);
                 return;
             }
             if (n < 0) {
@@ -245,9 +252,10 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
 
     private void onEndOfStream() {
         if (peerClosed) {
-            terminate(currentStatus(CloseStatus.NO_STATUS), false);
+            terminate(currentStatus(CloseStatus.NO_STATUS), CloseCause.PEER_CLOSE, false);
         } else {
-            abort(new CloseStatus(CloseCodes.ABNORMAL, "connection closed without a close frame"));
+            abort(new CloseStatus(CloseCodes.ABNORMAL, "connection closed without a close frame"),
+                    CloseCause.PEER_CLOSE);
         }
     }
 
@@ -313,6 +321,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     /** Answers the request with an HTTP error and closes once it is written. Loop only. */
     private void rejectOnLoop(HandshakeException e) {
         server.metrics.rejectedHandshakes.increment();
+        SleetEvents.handshakeRejected(id, remote, e.status(), e.reason());
         finishWith(HandshakeResponses.error(e));
     }
 
@@ -375,6 +384,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         moveTo(Phase.OPEN);
         server.opened(this);
         listed = true;
+        SleetEvents.connectionOpened(id, remote, facade.request.path(), facade.subprotocolName(), transport.name());
         inbound = new InboundPipeline(this, server.config, server.metrics, extension);
         ByteBuffer early = handshake.takeEarly();
         handshake = null;
@@ -446,7 +456,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         }
         // The peer started the close: its code is what onClose reports; the echo goes out after the handler has
         // answered the messages that arrived before the close.
-        setCloseStatus(status);
+        setCloseStatus(status, CloseCause.PEER_CLOSE);
         beginClosing(new ConnectionEvent.Closing(status, true));
     }
 
@@ -455,7 +465,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
      * handler has dealt with the messages already delivered, then TCP closes.
      */
     void protocolError(CloseStatus status) {
-        setCloseStatus(status);
+        setCloseStatus(status, CloseCause.PROTOCOL_ERROR);
         beginClosing(new ConnectionEvent.Closing(status, false));
     }
 
@@ -493,9 +503,9 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     // ------------------------------------------------------------------------------------------------------
 
     /** Queues our close frame (once) and starts waiting for the peer's. */
-    void initiateClose(CloseStatus status, boolean discardQueued) {
+    void initiateClose(CloseStatus status, boolean discardQueued, CloseCause cause) {
         if (outbound.seal(Frames.close(status), discardQueued)) {
-            setCloseStatus(status);
+            setCloseStatus(status, cause);
             facade.open = false;
             loop.execute(this, () -> afterCloseQueued(false));
             flusher.requestFlush();
@@ -508,7 +518,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
      * close timeout passes.
      */
     void overflowed(CloseStatus status) {
-        setCloseStatus(status);
+        setCloseStatus(status, CloseCause.SERVER_CLOSE);
         loop.execute(this, () -> {
             closeWhenFlushed = true;
             afterCloseQueued(true);
@@ -521,7 +531,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
             return;
         }
         if (phase == Phase.HANDSHAKE || phase == Phase.DECIDING) {
-            terminate(currentStatus(CloseStatus.GOING_AWAY), true);
+            terminate(currentStatus(CloseStatus.GOING_AWAY), CloseCause.SERVER_CLOSE, true);
             return;
         }
         if (phase == Phase.OPEN) {
@@ -541,19 +551,20 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
 
     /** Server shutdown: 1001 to an open connection. */
     void goingAway() {
-        initiateClose(new CloseStatus(CloseCodes.GOING_AWAY, "server shutting down"), false);
+        initiateClose(new CloseStatus(CloseCodes.GOING_AWAY, "server shutting down"), false, CloseCause.SHUTDOWN);
     }
 
     /** Shutdown timeout passed: drop the socket now. */
     void forceClose() {
-        loop.execute(this, () -> abort(new CloseStatus(CloseCodes.GOING_AWAY, "server shutting down")));
+        loop.execute(this, () -> abort(new CloseStatus(CloseCodes.GOING_AWAY, "server shutting down"),
+                CloseCause.SHUTDOWN));
     }
 
     /** Heartbeat gave up on the peer: close 1001 and drop TCP as soon as the frame is out. Loop only. */
     @Override
     public void heartbeatTimeout() {
         server.metrics.heartbeatTimeouts.increment();
-        setCloseStatus(new CloseStatus(CloseCodes.GOING_AWAY, "heartbeat timeout: no pong"));
+        setCloseStatus(new CloseStatus(CloseCodes.GOING_AWAY, "heartbeat timeout: no pong"), CloseCause.TIMEOUT);
         facade.open = false;
         if (outbound.seal(Frames.close(new CloseStatus(CloseCodes.GOING_AWAY, "heartbeat timeout")), true)
                 && phase == Phase.OPEN) {
@@ -570,19 +581,19 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     /** Idle timeout: an ordinary close with 1001. Loop only. */
     @Override
     public void idleTimeout() {
-        initiateClose(new CloseStatus(CloseCodes.GOING_AWAY, "idle timeout"), false);
+        initiateClose(new CloseStatus(CloseCodes.GOING_AWAY, "idle timeout"), false, CloseCause.TIMEOUT);
     }
 
     /** The actor crashed: close with 1011. */
     void crashed() {
-        initiateClose(new CloseStatus(CloseCodes.INTERNAL_ERROR, "internal error"), true);
+        initiateClose(new CloseStatus(CloseCodes.INTERNAL_ERROR, "internal error"), true, CloseCause.HANDLER_CRASH);
     }
 
     /** Drops connections still in their handshake (server shutdown). Runs on {@code loop}. */
     static void dropHandshaking(EventLoop loop) {
         loop.forEachHandler(h -> {
             if (h instanceof WsConnection c && (c.phase == Phase.HANDSHAKE || c.phase == Phase.DECIDING)) {
-                c.abort(new CloseStatus(CloseCodes.GOING_AWAY, "server shutting down"));
+                c.abort(new CloseStatus(CloseCodes.GOING_AWAY, "server shutting down"), CloseCause.SHUTDOWN);
             }
         });
     }
@@ -591,7 +602,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     static void abortAll(EventLoop loop) {
         loop.forEachHandler(h -> {
             if (h instanceof WsConnection c) {
-                c.abort(new CloseStatus(CloseCodes.GOING_AWAY, "server shutting down"));
+                c.abort(new CloseStatus(CloseCodes.GOING_AWAY, "server shutting down"), CloseCause.SHUTDOWN);
             }
         });
     }
@@ -609,12 +620,13 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         LOG.log(System.Logger.Level.WARNING, "connection " + id + " failed on " + loop.name() + " in " + phase, t);
         try {
             if (++failures == 1 && (phase == Phase.HANDSHAKE || phase == Phase.DECIDING)) {
+                SleetEvents.handshakeRejected(id, remote, 500, "internal server error");
                 finishWith(HandshakeResponses.error(new HandshakeException(500, "internal server error")));
                 return;
             }
             if (failures == 1 && phase == Phase.OPEN) {
                 CloseStatus status = new CloseStatus(CloseCodes.INTERNAL_ERROR, "internal error");
-                setCloseStatus(status);
+                setCloseStatus(status, CloseCause.INTERNAL_ERROR);
                 facade.open = false;
                 if (inbound != null) {
                     inbound.stop();
@@ -630,7 +642,8 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         } catch (Throwable again) {
             LOG.log(System.Logger.Level.DEBUG, "connection {0}: polite failure failed: {1}", id, again);
         }
-        terminate(currentStatus(new CloseStatus(CloseCodes.INTERNAL_ERROR, "internal error")), true);
+        terminate(currentStatus(new CloseStatus(CloseCodes.INTERNAL_ERROR, "internal error")),
+                CloseCause.INTERNAL_ERROR, true);
     }
 
     private void startTimer(Duration after) {
@@ -643,10 +656,11 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         loop.execute(this, () -> {
             switch (phase) {
                 // RFC 6455 gives no answer for a client too slow to send its request; the socket is dropped.
-                case HANDSHAKE -> abort(new CloseStatus(CloseCodes.ABNORMAL, "handshake timeout"));
+                case HANDSHAKE -> abort(new CloseStatus(CloseCodes.ABNORMAL, "handshake timeout"), CloseCause.TIMEOUT);
                 case DECIDING -> rejectOnLoop(new HandshakeException(503, "the server did not decide in time"));
                 // RFC 6455 §7.1.1: the server closes TCP when the peer does not finish the close in time.
-                case CLOSING -> abort(currentStatus(new CloseStatus(CloseCodes.ABNORMAL, "close timeout")));
+                case CLOSING -> abort(currentStatus(new CloseStatus(CloseCodes.ABNORMAL, "close timeout")),
+                        CloseCause.TIMEOUT);
                 case OPEN, DONE -> {
                     // a stale timer
                 }
@@ -669,25 +683,25 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     @Override
     public void drained() {
         if (closeWhenFlushed) {
-            terminate(currentStatus(CloseStatus.NORMAL), false);
+            terminate(currentStatus(CloseStatus.NORMAL), CloseCause.SERVER_CLOSE, false);
         }
     }
 
     @Override
     public void writeFailed(Exception e) {
-        abort(new CloseStatus(CloseCodes.ABNORMAL, "write failed: " + e.getMessage()));
+        abort(new CloseStatus(CloseCodes.ABNORMAL, "write failed: " + e.getMessage()), CloseCause.IO_ERROR);
     }
 
-    private void abort(CloseStatus status) {
-        terminate(currentStatus(status), true);
+    private void abort(CloseStatus status, CloseCause cause) {
+        terminate(currentStatus(status), cause, true);
     }
 
     /**
      * The end: closes the socket (politely unless {@code abort}), frees what the connection held, and tells the
      * actor, which runs {@code onClose} and then completes the close future. Idempotent; every step runs even if
-     * one before it fails. Loop only.
+     * one before it fails. {@code cause} counts only if no cause was recorded before. Loop only.
      */
-    private void terminate(CloseStatus status, boolean abort) {
+    private void terminate(CloseStatus status, CloseCause cause, boolean abort) {
         if (phase == Phase.DONE) {
             return;
         }
@@ -695,8 +709,12 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         listed = false;
         phase = Phase.DONE;
         facade.open = false;
-        setCloseStatus(status);
-        CloseStatus reported = currentStatus(status);
+        setCloseStatus(status, cause);
+        Ending end = (Ending) ENDING.getVolatile(this);
+        CloseStatus reported = end.status();
+        if (wasOpen) {
+            SleetEvents.connectionClosed(id, remote, reported.code(), reported.reason(), end.cause().label);
+        }
         try {
             cancelTimer();
             heartbeat.stop();
@@ -786,14 +804,16 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         }
     }
 
-    /** Records the status reported to {@code onClose}: the first cause wins. */
-    private void setCloseStatus(CloseStatus status) {
-        CLOSE_STATUS.compareAndSet(this, null, status);
+    /** Records the status reported to {@code onClose} and its cause: the first cause wins. */
+    private void setCloseStatus(CloseStatus status, CloseCause cause) {
+        if (ENDING.getVolatile(this) == null) {
+            ENDING.compareAndSet(this, null, new Ending(status, cause));
+        }
     }
 
     private CloseStatus currentStatus(CloseStatus fallback) {
-        CloseStatus s = (CloseStatus) CLOSE_STATUS.getVolatile(this);
-        return s != null ? s : fallback;
+        Ending e = (Ending) ENDING.getVolatile(this);
+        return e != null ? e.status() : fallback;
     }
 
     /** The status {@code onClose} reports, once known. */
