@@ -74,9 +74,12 @@ public final class TrustedProxies {
             int bits = raw.length * 8;
             int prefix = bits;
             if (slash >= 0) {
-                prefix = IpLiterals.port(range.substring(slash + 1));
+                // an IPv4-mapped IPv6 literal (::ffff:a.b.c.d) comes back as IPv4: its prefix counts 96 bits more
+                int offset = ip.indexOf(':') >= 0 && raw.length == 4 ? 96 : 0;
+                prefix = IpLiterals.port(range.substring(slash + 1)) - offset;
                 if (prefix < 0 || prefix > bits) {
-                    throw new IllegalArgumentException("trusted proxy \"" + range + "\": prefix must be 0 to " + bits);
+                    throw new IllegalArgumentException("trusted proxy \"" + range + "\": prefix must be " + offset
+                            + " to " + (bits + offset));
                 }
             }
             for (int bit = prefix; bit < bits; bit++) {
