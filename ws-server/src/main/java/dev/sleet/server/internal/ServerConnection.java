@@ -201,7 +201,7 @@ final class ServerConnection implements Connection {
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return core.remote();
+        return core.client();
     }
 
     @Override
