@@ -6,7 +6,8 @@ package dev.sleet.server;
  *
  * @param openConnections       connections whose upgrade completed and that have not ended
  * @param acceptedHandshakes    upgrades answered with 101
- * @param rejectedHandshakes    upgrade or plain requests answered with an HTTP error (4xx/5xx)
+ * @param rejectedHandshakes    upgrade or plain requests answered with an HTTP error (4xx/5xx), and connections
+ *                              closed for a missing or malformed PROXY protocol header
  * @param messagesIn            complete data messages received
  * @param messagesOut           data messages queued for sending (broadcast counts once per recipient)
  * @param bytesIn               bytes read from sockets (after TLS)

@@ -208,6 +208,7 @@ class ProxyProtocolListenerTest {
             tooLong[14] = 0x10; // declares 4096 bytes after the 16: over the 4 KiB cap, refused at once
             assertClosedWithoutAnswer(server.port(), tooLong);
             assertTrue(h.requests.isEmpty(), "no handler saw any of these");
+            assertTrue(server.metrics().rejectedHandshakes() >= 5, server.metrics().toString());
             upgradeAndEcho(server.port(), ascii("PROXY TCP4 192.0.2.1 198.51.100.1 1 2\r\n"), 1000);
         }
     }

@@ -230,7 +230,9 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
             }
             buf.flip();
             heartbeat.touch(loop.now());
-            server.metrics.bytesIn.add(n);
+            if (proxyHeader == null || !(wire instanceof TlsWire)) {
+                server.metrics.bytesIn.add(n); // bytes after TLS: a TLS wire's ciphertext counts once unwrapped
+            }
             consume(buf);
             if (n < buf.capacity() && !wire.hasBufferedInput()) {
                 return;
