@@ -299,6 +299,6 @@ final class ServerConnection implements Connection {
 
     @Override
     public String toString() {
-        return "Connection[" + core.id() + " " + core.remote() + "]";
+        return "Connection[" + core.id() + " " + core.client() + "]";
     }
 }

@@ -39,6 +39,9 @@ import java.time.Duration;
  *       └── bad request ──────┴──────────► CLOSING (HTTP error queued, TCP closes once written) ──┘
  *   any phase ──abort (I/O error, timeout, shutdown, a failed loop task)──► DONE
  * </pre>
+ * With {@code proxyProtocol(true)}, HANDSHAKE begins by reading the PROXY header from the socket itself (before
+ * TLS); a bad or missing header aborts the connection, what follows the header goes on to the request parser (or
+ * back into the TLS wire).
  *
  * <table>
  *   <caption>Who touches what</caption>
