@@ -534,7 +534,9 @@ public interface WebSocketServer extends AutoCloseable {
          * missing, malformed or too long header (v1 over 107 bytes, v2 over 4 KiB) closes the connection without an
          * answer; the header must arrive within {@link #handshakeTimeout(Duration)}. Only turn this on when every
          * peer that can reach the port is a proxy that sends the header: otherwise anyone can claim any address.
-         * Connection limits ({@link #maxConnectionsPerAddress(int)}) count the socket's peer, the proxy.
+         * {@link #maxConnectionsPerAddress(int)} is checked on the proxy's address at accept, then the count moves
+         * to the client the header names: a client over the limit gets 503 on a plain listener, a closed socket on a
+         * TLS one.
          */
         public Builder proxyProtocol(boolean enabled) {
             this.proxyProtocol = enabled;

@@ -292,4 +292,42 @@ class ProxyProtocolListenerTest {
             }
         }
     }
+
+    @Test
+    void perAddressLimitCountsTheClientsTheHeaderNames() throws Exception {
+        Seen h = new Seen();
+        try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).handler(h)
+                .proxyProtocol(true).maxConnectionsPerAddress(1).start()) {
+            RawWebSocket a = open(server.port(), "192.0.2.1");
+            RawWebSocket b = open(server.port(), "192.0.2.2"); // same proxy (127.0.0.1), another client: fine
+            String request = "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+            RawHttp.Response third = RawHttp.exchange(server.port(),
+                    "PROXY TCP4 192.0.2.1 198.51.100.1 2 80\r\n" + request, Duration.ofSeconds(10));
+            assertEquals(503, third.status(), "a second socket from 192.0.2.1: " + third);
+            a.sendClose(1000, "");
+            a.awaitEof(Duration.ofSeconds(10));
+            a.close();
+            h.awaitClose();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            RawWebSocket again = null;
+            while (again == null) { // the count is given back when the server side has ended
+                try {
+                    again = open(server.port(), "192.0.2.1");
+                } catch (RawWebSocket.HandshakeFailed e) {
+                    assertTrue(System.nanoTime() < deadline, "192.0.2.1's count never came back");
+                    Thread.sleep(20);
+                }
+            }
+            again.close();
+            b.close();
+        }
+    }
+
+    private static RawWebSocket open(int port, String client) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        s.getOutputStream().write(ascii("PROXY TCP4 " + client + " 198.51.100.1 1 80\r\n"));
+        return RawWebSocket.upgradeOn(s, "/", "");
+    }
 }

@@ -48,7 +48,8 @@ import java.time.Duration;
  *   <tr><th>state</th><th>written by</th><th>read by</th><th>ordering</th></tr>
  *   <tr><td>{@code phase}, {@code wire}, {@code key}, {@code interest}, {@code proxyHeader}, {@code handshake},
  *       {@code inbound},
- *       {@code timer}, {@code closeWhenFlushed}, {@code peerClosed}, {@code slotHeld}, {@code failures}</td>
+ *       {@code timer}, {@code closeWhenFlushed}, {@code peerClosed}, {@code slotHeld}, {@code slotAddress},
+ *       {@code failures}</td>
  *       <td>loop</td><td>loop</td><td>confined; other threads hand work over with {@code loop.execute}</td></tr>
  *   <tr><td>{@code closeStatus}</td><td>any (first cause wins)</td><td>any</td><td>CAS</td></tr>
  *   <tr><td>{@code actor}</td><td>loop (on spawn)</td><td>any</td><td>volatile</td></tr>
@@ -99,6 +100,8 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     private final InetSocketAddress local;
     /** The client: {@code remote} until a PROXY header or a trusted proxy's forwarding header names another. */
     private volatile InetSocketAddress client;
+    /** Where this connection's per-address count is kept: {@code remote}, or the client a PROXY header named. */
+    private InetSocketAddress slotAddress;
     private final Outbound outbound = new Outbound();
     private final Flusher flusher;
     private final Heartbeat heartbeat;
@@ -132,6 +135,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         this.id = id;
         this.remote = remote;
         this.client = remote;
+        this.slotAddress = remote;
         this.local = (InetSocketAddress) channel.getLocalAddress();
         this.flusher = new Flusher(outbound, loop, server.metrics, this);
         this.heartbeat = new Heartbeat(this, loop, server.heartbeatSettings, server.metrics, server.heartbeatTimer,
@@ -152,6 +156,11 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     /** The socket's peer (the proxy, behind one). */
     InetSocketAddress remote() {
         return remote;
+    }
+
+    /** Where the per-address count of this connection is kept (loop). */
+    InetSocketAddress slotAddress() {
+        return slotAddress;
     }
 
     /** The client, as far as the PROXY header and trusted proxies tell; the socket's peer otherwise. */
@@ -305,7 +314,21 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
             return;
         }
         proxyHeader = null;
-        header.source().ifPresent(source -> client = source);
+        if (header.source().isPresent()) {
+            InetSocketAddress source = header.source().get();
+            client = source;
+            if (!server.movePerAddressCount(remote, source)) {
+                // as at accept: a plain listener answers 503 (the balancer relays it), TLS just closes
+                if (wire instanceof TlsWire) {
+                    server.metrics.rejectedHandshakes.increment();
+                    abort(new CloseStatus(CloseCodes.ABNORMAL, "too many connections from " + source));
+                } else {
+                    rejectOnLoop(new HandshakeException(503, "too many connections"));
+                }
+                return;
+            }
+            slotAddress = source;
+        }
         if (!buf.hasRemaining()) {
             return;
         }
