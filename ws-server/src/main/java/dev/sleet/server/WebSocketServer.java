@@ -548,8 +548,9 @@ public interface WebSocketServer extends AutoCloseable {
          * headers are believed: IPv4 or IPv6 addresses ({@code 127.0.0.1}, {@code ::1}) or CIDR ranges
          * ({@code 10.0.0.0/8}, {@code fd00::/8}); default none, and the headers are never read. Each call replaces
          * the set. When the request comes from a trusted address, the server walks the forwarded addresses from the
-         * right and takes the first one that is not trusted as {@link dev.sleet.handshake.UpgradeRequest#remoteAddress()}
-         * (and {@link Connection#remoteAddress()}), and that hop's {@code proto} as
+         * right and takes the first one that is not trusted as
+         * {@link dev.sleet.handshake.UpgradeRequest#remoteAddress()} (and {@link Connection#remoteAddress()}), and
+         * that hop's {@code proto} as
          * {@link dev.sleet.handshake.UpgradeRequest#secure()}; see {@link TrustedProxies#resolve}. With
          * {@link #proxyProtocol(boolean)} the walk starts from the address the PROXY header named.
          *
