@@ -22,10 +22,13 @@ public final class UpgradeRequest {
     private final List<String> requestedSubprotocols;
     private final String subprotocol;
     private final String serverName;
+    private final InetSocketAddress peerAddress;
+    private final boolean secure;
 
     private UpgradeRequest(HttpRequest request, Map<String, List<String>> queryParams,
                            InetSocketAddress remoteAddress, InetSocketAddress localAddress,
-                           List<String> requestedSubprotocols, String subprotocol, String serverName) {
+                           List<String> requestedSubprotocols, String subprotocol, String serverName,
+                           InetSocketAddress peerAddress, boolean secure) {
         this.request = request;
         this.queryParams = queryParams;
         this.remoteAddress = remoteAddress;
@@ -33,11 +36,13 @@ public final class UpgradeRequest {
         this.requestedSubprotocols = requestedSubprotocols;
         this.subprotocol = subprotocol;
         this.serverName = serverName;
+        this.peerAddress = peerAddress;
+        this.secure = secure;
     }
 
     /**
-     * The view of {@code request} received from {@code remote} on {@code local}, with no subprotocol chosen and no
-     * server name.
+     * The view of {@code request} received from {@code remote} on {@code local}, with no subprotocol chosen, no
+     * server name, {@code remote} as the peer too, and not secure.
      *
      * @throws HandshakeException (400) when the query has a malformed escape or invalid UTF-8, or
      *                            {@code Sec-WebSocket-Protocol} is malformed
@@ -46,7 +51,7 @@ public final class UpgradeRequest {
         Objects.requireNonNull(request, "request");
         return new UpgradeRequest(request, QueryDecoder.decode(request.rawQuery()),
                 Objects.requireNonNull(remote, "remote"), Objects.requireNonNull(local, "local"),
-                HandshakeNegotiator.offeredSubprotocols(request.headers()), null, null);
+                HandshakeNegotiator.offeredSubprotocols(request.headers()), null, null, remote, false);
     }
 
     /**
@@ -59,13 +64,41 @@ public final class UpgradeRequest {
             throw new IllegalArgumentException("the client did not ask for subprotocol " + name);
         }
         return new UpgradeRequest(request, queryParams, remoteAddress, localAddress, requestedSubprotocols, name,
-                serverName);
+                serverName, peerAddress, secure);
     }
 
     /** This view with the TLS SNI server name the client sent; {@code null} for none. */
     public UpgradeRequest withServerName(String name) {
         return new UpgradeRequest(request, queryParams, remoteAddress, localAddress, requestedSubprotocols,
-                subprotocol, name);
+                subprotocol, name, peerAddress, secure);
+    }
+
+    /**
+     * This view with {@code peer} as the socket's other end, when that is not the client: the proxy whose PROXY
+     * protocol header named the client given to {@link #of}.
+     */
+    public UpgradeRequest withPeerAddress(InetSocketAddress peer) {
+        return new UpgradeRequest(request, queryParams, remoteAddress, localAddress, requestedSubprotocols,
+                subprotocol, serverName, Objects.requireNonNull(peer, "peer"), secure);
+    }
+
+    /** This view marked as arriving over TLS ({@code wss://}) or not. */
+    public UpgradeRequest withSecure(boolean isSecure) {
+        return new UpgradeRequest(request, queryParams, remoteAddress, localAddress, requestedSubprotocols,
+                subprotocol, serverName, peerAddress, isSecure);
+    }
+
+    /**
+     * This view with the client and scheme that {@code Forwarded} or {@code X-Forwarded-For}/{@code -Proto} give,
+     * read only when {@link #remoteAddress()} is one of {@code proxies} (see {@link TrustedProxies#resolve}).
+     */
+    public UpgradeRequest withForwarding(TrustedProxies proxies) {
+        TrustedProxies.Client client = proxies.resolve(remoteAddress, secure, request.headers());
+        if (client.address().equals(remoteAddress) && client.secure() == secure) {
+            return this;
+        }
+        return new UpgradeRequest(request, queryParams, client.address(), localAddress, requestedSubprotocols,
+                subprotocol, serverName, peerAddress, client.secure());
     }
 
     /** The method: {@code GET}. */
@@ -104,9 +137,27 @@ public final class UpgradeRequest {
         return request.headers();
     }
 
-    /** The client's address. */
+    /**
+     * The client's address: the socket's peer, or — behind a load balancer — the client a PROXY protocol header or
+     * a trusted proxy's {@code Forwarded}/{@code X-Forwarded-For} named. A forwarded address without a port has
+     * port 0.
+     */
     public InetSocketAddress remoteAddress() {
         return remoteAddress;
+    }
+
+    /** The socket's other end: the client itself, or the proxy in front of it. */
+    public InetSocketAddress peerAddress() {
+        return peerAddress;
+    }
+
+    /**
+     * True when the client used TLS ({@code wss://}): the connection arrived on a TLS listener, or a trusted proxy
+     * said {@code proto=https} (or {@code X-Forwarded-Proto: https}) for it; false when a trusted proxy said
+     * {@code http}.
+     */
+    public boolean secure() {
+        return secure;
     }
 
     /** The server address the connection arrived on. */
@@ -137,6 +188,7 @@ public final class UpgradeRequest {
     @Override
     public String toString() {
         return "UpgradeRequest[" + request.method() + " " + request.target() + " from " + remoteAddress
+                + (peerAddress.equals(remoteAddress) ? "" : " via " + peerAddress)
                 + (subprotocol == null ? "" : ", subprotocol " + subprotocol) + "]";
     }
 }

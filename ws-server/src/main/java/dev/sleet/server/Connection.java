@@ -23,7 +23,12 @@ public interface Connection {
     /** The subprotocol agreed in the handshake, if any. */
     Optional<String> subprotocol();
 
-    /** The peer's address. */
+    /**
+     * The client's address: the socket's peer, or — behind a load balancer — the client named by the PROXY
+     * protocol header ({@code WebSocketServer.Builder.proxyProtocol}) or by a trusted proxy's {@code Forwarded} or
+     * {@code X-Forwarded-For} ({@code trustedProxies}); the same as {@code request().remoteAddress()} once the
+     * request has been read. {@code request().peerAddress()} is the socket's peer.
+     */
     InetSocketAddress remoteAddress();
 
     /** Sends a text message (opcode 0x1). */

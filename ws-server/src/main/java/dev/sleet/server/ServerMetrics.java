@@ -59,8 +59,8 @@ public final class ServerMetrics {
     }
 
     /**
-     * Upgrade or plain requests answered with an HTTP error (4xx/5xx), and sockets refused at accept over a
-     * connection limit.
+     * Upgrade or plain requests answered with an HTTP error (4xx/5xx), sockets refused at accept over a
+     * connection limit, and connections closed for a missing or malformed PROXY protocol header.
      */
     public long rejectedHandshakes() {
         return rejectedHandshakes;

@@ -4,6 +4,7 @@ import dev.sleet.actor.ActorSystem;
 import dev.sleet.handshake.ExtensionProviders;
 import dev.sleet.handshake.HttpLimits;
 import dev.sleet.handshake.OriginPolicy;
+import dev.sleet.handshake.TrustedProxies;
 import dev.sleet.handshake.spi.ExtensionProvider;
 import dev.sleet.server.internal.Defaults;
 import dev.sleet.server.internal.ServerConfig;
@@ -141,6 +142,8 @@ public interface WebSocketServer extends AutoCloseable {
         private ActorSystem actorSystem;
         private boolean blockingHandlers;
         private int nodeId = Defaults.NODE_ID;
+        private boolean proxyProtocol;
+        private TrustedProxies trustedProxies = TrustedProxies.none();
 
         Builder() {
         }
@@ -520,6 +523,46 @@ public interface WebSocketServer extends AutoCloseable {
         }
 
         /**
+         * Expects a PROXY protocol header (HAProxy's, version 1 text or version 2 binary, told apart by their first
+         * byte) at the start of every connection, on every listener of this server; default off. With TLS the header
+         * comes before the TLS handshake, as a TCP load balancer sends it, and is read from the raw socket.
+         *
+         * <p>The header names the real client: {@link Connection#remoteAddress()} and
+         * {@link dev.sleet.handshake.UpgradeRequest#remoteAddress()} return it, and
+         * {@link dev.sleet.handshake.UpgradeRequest#peerAddress()} the proxy. A {@code LOCAL} command (the proxy's
+         * health check), {@code UNKNOWN} or an address family without addresses keeps the socket's own address. A
+         * missing, malformed or too long header (v1 over 107 bytes, v2 over 4 KiB) closes the connection without an
+         * answer; the header must arrive within {@link #handshakeTimeout(Duration)}. Only turn this on when every
+         * peer that can reach the port is a proxy that sends the header: otherwise anyone can claim any address.
+         * {@link #maxConnectionsPerAddress(int)} is checked on the proxy's address at accept, then the count moves
+         * to the client the header names: a client over the limit gets 503 on a plain listener, a closed socket on a
+         * TLS one.
+         */
+        public Builder proxyProtocol(boolean enabled) {
+            this.proxyProtocol = enabled;
+            return this;
+        }
+
+        /**
+         * The proxies whose {@code Forwarded} (RFC 7239) and {@code X-Forwarded-For}/{@code X-Forwarded-Proto}
+         * headers are believed: IPv4 or IPv6 addresses ({@code 127.0.0.1}, {@code ::1}) or CIDR ranges
+         * ({@code 10.0.0.0/8}, {@code fd00::/8}); default none, and the headers are never read. Each call replaces
+         * the set. When the request comes from a trusted address, the server walks the forwarded addresses from the
+         * right and takes the first one that is not trusted as
+         * {@link dev.sleet.handshake.UpgradeRequest#remoteAddress()} (and {@link Connection#remoteAddress()}), and
+         * that hop's {@code proto} as
+         * {@link dev.sleet.handshake.UpgradeRequest#secure()}; see {@link TrustedProxies#resolve}. With
+         * {@link #proxyProtocol(boolean)} the walk starts from the address the PROXY header named.
+         *
+         * @throws IllegalArgumentException for a host name, a malformed address or a prefix out of range
+         */
+        public Builder trustedProxies(String... ranges) {
+            notNull(ranges, "trustedProxies");
+            this.trustedProxies = TrustedProxies.of(ranges);
+            return this;
+        }
+
+        /**
          * Checks the settings together, binds and starts serving.
          *
          * @throws IllegalStateException    when no handler is set, {@code tlsPort} is set without TLS settings, the
@@ -603,7 +646,7 @@ public interface WebSocketServer extends AutoCloseable {
                     httpLimits, handshakeTimeout, idleTimeout, pingInterval, pongTimeout, closeTimeout,
                     maxQueuedBytes, overflowPolicy, eventLoops, workers, actorSystem, blockingHandlers, nodeId,
                     connectDecisionTimeout != null ? connectDecisionTimeout : handshakeTimeout,
-                    maxConnectionsPerAddress, acceptBackoff);
+                    maxConnectionsPerAddress, acceptBackoff, proxyProtocol, trustedProxies);
         }
 
         /** The installed transport provider with this name, or null. */

@@ -53,7 +53,9 @@ class LimitsDocTest {
             Map.entry("workers", "thread count"),
             Map.entry("actorSystem", "where actors run"),
             Map.entry("blockingHandlers", "where actors run"),
-            Map.entry("nodeId", "an id, not a limit"));
+            Map.entry("nodeId", "an id, not a limit"),
+            Map.entry("proxyProtocol", "a switch; the header's fixed size caps have rows"),
+            Map.entry("trustedProxies", "an allow-list, not a limit"));
 
     /** Builder options whose {@link ServerConfig} component has another name. */
     static final Map<String, String> CONFIG_NAMES = Map.of("connectDecisionTimeout", "decisionTimeout");

@@ -94,6 +94,14 @@ public final class RawWebSocket implements AutoCloseable {
         return upgrade(s, port, path, extraHeaders);
     }
 
+    /**
+     * Upgrades on a socket the caller has connected and already written to (a PROXY protocol header, say).
+     * {@code extraHeaders} are raw header lines, each ending with CRLF.
+     */
+    public static RawWebSocket upgradeOn(Socket connected, String path, String extraHeaders) throws IOException {
+        return upgrade(connected, connected.getPort(), path, extraHeaders);
+    }
+
     /** Connects over TLS (trusting whatever factory is given) and upgrades. */
     public static RawWebSocket connectTls(int port, SSLSocketFactory factory, String path) throws IOException {
         SSLSocket s = (SSLSocket) factory.createSocket("127.0.0.1", port);

@@ -4,6 +4,7 @@ import dev.sleet.handshake.HandshakeException;
 import dev.sleet.handshake.HttpLimits;
 import dev.sleet.handshake.HttpRequest;
 import dev.sleet.handshake.HttpRequestParser;
+import dev.sleet.handshake.TrustedProxies;
 import dev.sleet.handshake.UpgradeRequest;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -44,15 +45,21 @@ final class HandshakeStage {
     }
 
     /**
-     * The handler's view of {@code request}.
+     * The handler's view of {@code request} from {@code client} (the socket's peer, or what a PROXY header named)
+     * over a socket whose other end is {@code peer}, with the client and scheme trusted proxies' forwarding headers
+     * give.
      *
      * @throws HandshakeException (400) for a malformed query escape, a query that is not UTF-8, or a malformed
      *                            {@code Sec-WebSocket-Protocol}
      */
-    static UpgradeRequest view(HttpRequest request, InetSocketAddress remote, InetSocketAddress local,
-            String serverName) throws HandshakeException {
-        UpgradeRequest view = UpgradeRequest.of(request, remote, local);
-        return serverName != null ? view.withServerName(serverName) : view;
+    static UpgradeRequest view(HttpRequest request, InetSocketAddress client, InetSocketAddress peer,
+            InetSocketAddress local, String serverName, boolean secure, TrustedProxies trusted)
+            throws HandshakeException {
+        UpgradeRequest view = UpgradeRequest.of(request, client, local).withPeerAddress(peer).withSecure(secure);
+        if (serverName != null) {
+            view = view.withServerName(serverName);
+        }
+        return trusted.isEmpty() ? view : view.withForwarding(trusted);
     }
 
     /** Keeps bytes that arrived behind the request for the frame parser. */

@@ -2,6 +2,7 @@ package dev.sleet.server.internal;
 
 import dev.sleet.actor.ActorSystem;
 import dev.sleet.handshake.HttpLimits;
+import dev.sleet.handshake.TrustedProxies;
 import dev.sleet.handshake.spi.ExtensionProvider;
 import dev.sleet.server.HttpHandler;
 import dev.sleet.server.OverflowPolicy;
@@ -29,6 +30,8 @@ import java.util.List;
  * @param maxConnectionsPerAddress sockets open at once from one remote IP address; 0 when off (the default)
  * @param acceptBackoff            how long accepting pauses after accept failed for lack of descriptors
  *                                 (EMFILE/ENFILE); default 1 s
+ * @param proxyProtocol            every connection starts with a PROXY protocol header (v1 or v2), on every listener
+ * @param trustedProxies           whose forwarding headers are believed; {@link TrustedProxies#none()} by default
  */
 public record ServerConfig(
         String host,
@@ -59,5 +62,7 @@ public record ServerConfig(
         int nodeId,
         Duration decisionTimeout,
         int maxConnectionsPerAddress,
-        Duration acceptBackoff) {
+        Duration acceptBackoff,
+        boolean proxyProtocol,
+        TrustedProxies trustedProxies) {
 }

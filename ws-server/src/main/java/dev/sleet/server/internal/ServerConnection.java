@@ -209,7 +209,7 @@ final class ServerConnection implements Connection {
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return core.remote();
+        return core.client();
     }
 
     @Override
@@ -307,6 +307,6 @@ final class ServerConnection implements Connection {
 
     @Override
     public String toString() {
-        return "Connection[" + core.id() + " " + core.remote() + "]";
+        return "Connection[" + core.id() + " " + core.client() + "]";
     }
 }

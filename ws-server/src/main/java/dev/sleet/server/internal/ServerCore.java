@@ -320,7 +320,26 @@ public final class ServerCore implements WebSocketServer {
 
     /** A connection gave its slot back (loop, when it ended). */
     void release(WsConnection c) {
-        unreserve(c.remote());
+        unreserve(c.slotAddress());
+    }
+
+    /**
+     * A PROXY header named {@code client} behind {@code from} (the proxy, where the per-address count was taken at
+     * accept): the count moves to the client, so the per-address limit counts clients, not the balancer. False,
+     * with nothing moved, when the client already has {@code maxConnectionsPerAddress} sockets.
+     */
+    boolean movePerAddressCount(InetSocketAddress from, InetSocketAddress client) {
+        int perAddress = perAddressLimit();
+        if (perAddress <= 0 || from.getAddress().equals(client.getAddress())) {
+            return true;
+        }
+        AtomicInteger count = perAddressCounts.computeIfAbsent(client.getAddress(), a -> new AtomicInteger());
+        if (count.incrementAndGet() > perAddress) {
+            perAddressCounts.computeIfPresent(client.getAddress(), (a, c) -> c.decrementAndGet() <= 0 ? null : c);
+            return false;
+        }
+        perAddressCounts.computeIfPresent(from.getAddress(), (a, c) -> c.decrementAndGet() <= 0 ? null : c);
+        return true;
     }
 
     /** Sockets held right now, handshaking ones included. */

@@ -66,6 +66,14 @@ final class TlsWire implements Wire {
         engine.beginHandshake();
     }
 
+    /**
+     * Ciphertext read from the socket before this wire read anything (what followed a PROXY protocol header, at most
+     * one read's worth): the next {@link #read} starts with it. Loop only, before the first read.
+     */
+    void unread(ByteBuffer ciphertext) {
+        pendingIn = ByteBuffer.allocate(Math.max(ciphertext.remaining(), 512)).put(ciphertext).flip();
+    }
+
     /** The SNI host name the client asked for, once the handshake is done; null when it sent none. */
     String serverName() {
         return serverName;

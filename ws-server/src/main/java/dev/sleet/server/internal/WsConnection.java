@@ -13,6 +13,9 @@ import dev.sleet.handshake.HandshakeResult;
 import dev.sleet.handshake.HttpHeaders;
 import dev.sleet.handshake.HttpRequest;
 import dev.sleet.handshake.HttpResponse;
+import dev.sleet.handshake.ProxyHeader;
+import dev.sleet.handshake.ProxyProtocolException;
+import dev.sleet.handshake.ProxyProtocolParser;
 import dev.sleet.handshake.UpgradeRequest;
 import dev.sleet.server.internal.jfr.SleetEvents;
 import dev.sleet.server.spi.Transport;
@@ -37,16 +40,22 @@ import java.time.Duration;
  *       └── bad request ──────┴──────────► CLOSING (HTTP error queued, TCP closes once written) ──┘
  *   any phase ──abort (I/O error, timeout, shutdown, a failed loop task)──► DONE
  * </pre>
+ * With {@code proxyProtocol(true)}, HANDSHAKE begins by reading the PROXY header from the socket itself (before
+ * TLS); a bad or missing header aborts the connection, what follows the header goes on to the request parser (or
+ * back into the TLS wire).
  *
  * <table>
  *   <caption>Who touches what</caption>
  *   <tr><th>state</th><th>written by</th><th>read by</th><th>ordering</th></tr>
- *   <tr><td>{@code phase}, {@code wire}, {@code key}, {@code interest}, {@code handshake}, {@code inbound},
- *       {@code timer}, {@code closeWhenFlushed}, {@code peerClosed}, {@code slotHeld}, {@code listed}, {@code failures}</td>
+ *   <tr><td>{@code phase}, {@code wire}, {@code key}, {@code interest}, {@code proxyHeader}, {@code handshake},
+ *       {@code inbound}, {@code timer}, {@code closeWhenFlushed}, {@code peerClosed}, {@code slotHeld},
+ *       {@code slotAddress}, {@code listed}, {@code failures}</td>
  *       <td>loop</td><td>loop</td><td>confined; other threads hand work over with {@code loop.execute}</td></tr>
  *   <tr><td>{@code ending} (the close status and its {@link CloseCause})</td><td>any (first cause wins)</td>
  *       <td>any</td><td>CAS</td></tr>
  *   <tr><td>{@code actor}</td><td>loop (on spawn)</td><td>any</td><td>volatile</td></tr>
+ *   <tr><td>{@code client}</td><td>loop (after a PROXY header, after the request)</td><td>any</td>
+ *       <td>volatile</td></tr>
  * </table>
  * Every task the loop runs for this connection runs under {@link #failed(Throwable)}: a failure ends this
  * connection alone (an HTTP 500 before the upgrade, 1011 after it) and frees its descriptor.
@@ -87,8 +96,13 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     private final EventLoop loop;
     private final SocketChannel channel;
     private final long id;
+    /** The socket's peer: the client, or the proxy in front of it. Connection slots are counted on it. */
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
+    /** The client: {@code remote} until a PROXY header or a trusted proxy's forwarding header names another. */
+    private volatile InetSocketAddress client;
+    /** Where this connection's per-address count is kept: {@code remote}, or the client a PROXY header named. */
+    private InetSocketAddress slotAddress;
     private final Outbound outbound = new Outbound();
     private final Flusher flusher;
     private final Heartbeat heartbeat;
@@ -98,6 +112,8 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     private SelectionKey key;
     private int interest;
     private Phase phase = Phase.HANDSHAKE;
+    /** Non-null while the PROXY protocol header is being read (before the request, before TLS). */
+    private ProxyProtocolParser proxyHeader;
     private HandshakeStage handshake;
     private InboundPipeline inbound;
     private boolean closeWhenFlushed;
@@ -125,6 +141,8 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         this.channel = channel;
         this.id = id;
         this.remote = remote;
+        this.client = remote;
+        this.slotAddress = remote;
         this.local = (InetSocketAddress) channel.getLocalAddress();
         this.flusher = new Flusher(outbound, loop, server.metrics, this);
         this.heartbeat = new Heartbeat(this, loop, server.heartbeatSettings, server.metrics, server.heartbeatTimer,
@@ -142,8 +160,19 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         return id;
     }
 
+    /** The socket's peer (the proxy, behind one). */
     InetSocketAddress remote() {
         return remote;
+    }
+
+    /** Where the per-address count of this connection is kept (loop). */
+    InetSocketAddress slotAddress() {
+        return slotAddress;
+    }
+
+    /** The client, as far as the PROXY header and trusted proxies tell; the socket's peer otherwise. */
+    InetSocketAddress client() {
+        return client;
     }
 
     ActorRef<ConnectionEvent> actor() {
@@ -178,7 +207,10 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
             return;
         }
         handshake = new HandshakeStage(server.config.httpLimits());
-        startTimer(server.config.handshakeTimeout());
+        if (server.config.proxyProtocol()) {
+            proxyHeader = new ProxyProtocolParser();
+        }
+        startTimer(server.config.handshakeTimeout()); // covers the PROXY header too
     }
 
     @Override
@@ -198,7 +230,8 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
             buf.clear();
             int n;
             try {
-                n = wire.read(buf);
+                // a PROXY header precedes TLS: it is read from the socket itself
+                n = proxyHeader != null ? channel.read(buf) : wire.read(buf);
             } catch (IOException e) {
                 abort(new CloseStatus(CloseCodes.ABNORMAL, "read failed: " + e.getMessage()), CloseCause.IO_ERROR);
                 return;
@@ -217,7 +250,9 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
             }
             buf.flip();
             heartbeat.touch(loop.now());
-            server.metrics.bytesIn.add(n);
+            if (proxyHeader == null || !(wire instanceof TlsWire)) {
+                server.metrics.bytesIn.add(n); // bytes after TLS: a TLS wire's ciphertext counts once unwrapped
+            }
             consume(buf);
             if (n < buf.capacity() && !wire.hasBufferedInput()) {
                 return;
@@ -230,7 +265,13 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
 
     private void consume(ByteBuffer buf) {
         switch (phase) {
-            case HANDSHAKE -> consumeRequest(buf);
+            case HANDSHAKE -> {
+                if (proxyHeader != null) {
+                    consumeProxyHeader(buf);
+                } else {
+                    consumeRequest(buf);
+                }
+            }
             case DECIDING -> stashEarly(buf);
             case OPEN, CLOSING -> {
                 if (inbound != null) {
@@ -263,6 +304,51 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     // The handshake stage (loop)
     // ------------------------------------------------------------------------------------------------------
 
+    /**
+     * Reads the PROXY protocol header, then hands what follows it to the request parser (plain) or back to the TLS
+     * wire (the start of its handshake). A proxy that speaks the PROXY protocol has no use for an HTTP answer: a
+     * bad or missing header closes the socket. Loop only.
+     */
+    private void consumeProxyHeader(ByteBuffer buf) {
+        ProxyHeader header;
+        try {
+            if (!proxyHeader.parse(buf)) {
+                return;
+            }
+            header = proxyHeader.header();
+        } catch (ProxyProtocolException e) {
+            server.metrics.rejectedHandshakes.increment();
+            LOG.log(System.Logger.Level.DEBUG, "connection {0} from {1}: {2}", id, remote, e.getMessage());
+            abort(new CloseStatus(CloseCodes.ABNORMAL, "PROXY protocol: " + e.getMessage()));
+            return;
+        }
+        proxyHeader = null;
+        if (header.source().isPresent()) {
+            InetSocketAddress source = header.source().get();
+            client = source;
+            if (!server.movePerAddressCount(remote, source)) {
+                // as at accept: a plain listener answers 503 (the balancer relays it), TLS just closes
+                if (wire instanceof TlsWire) {
+                    server.metrics.rejectedHandshakes.increment();
+                    abort(new CloseStatus(CloseCodes.ABNORMAL, "too many connections from " + source));
+                } else {
+                    rejectOnLoop(new HandshakeException(503, "too many connections"));
+                }
+                return;
+            }
+            slotAddress = source;
+        }
+        if (!buf.hasRemaining()) {
+            return;
+        }
+        if (wire instanceof TlsWire tls) {
+            tls.unread(buf);
+            loop.executeLater(this, this::onReadable);
+        } else {
+            consumeRequest(buf);
+        }
+    }
+
     private void consumeRequest(ByteBuffer buf) {
         try {
             HttpRequest req = handshake.consume(buf);
@@ -289,7 +375,9 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
 
     private void onRequest(HttpRequest req) throws HandshakeException {
         String serverName = wire instanceof TlsWire tls ? tls.serverName() : null;
-        UpgradeRequest view = HandshakeStage.view(req, remote, local, serverName);
+        UpgradeRequest view = HandshakeStage.view(req, client, remote, local, serverName, transport.secure(),
+                server.config.trustedProxies());
+        client = view.remoteAddress();
         facade.request = view;
         if (!req.isUpgradeRequest()) {
             if (server.config.httpHandler() == null) {
@@ -827,6 +915,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
 
     @Override
     public String toString() {
-        return "WsConnection[" + id + " " + remote + " " + phase + "]";
+        InetSocketAddress c = client;
+        return "WsConnection[" + id + " " + (c.equals(remote) ? remote : c + " via " + remote) + " " + phase + "]";
     }
 }
