@@ -10,8 +10,6 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.Iterator;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 /**
@@ -47,7 +45,6 @@ public final class EventLoop implements Runnable {
     /** JCTools' field-updater (no {@code sun.misc.Unsafe}) MPSC queues: offer CASes the producer index. */
     private final MpscUnboundedAtomicArrayQueue<Runnable> tasks = new MpscUnboundedAtomicArrayQueue<>(1024);
     private final MpscUnboundedAtomicArrayQueue<Flushable> flushes = new MpscUnboundedAtomicArrayQueue<>(1024);
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private final System.Logger log = System.getLogger(EventLoop.class.getName());
 
     /** Shared by every connection of this loop; only this loop's thread touches it. */
@@ -271,7 +268,6 @@ public final class EventLoop implements Runnable {
             log.log(System.Logger.Level.ERROR, name + " stopped by an unexpected error", t);
         } finally {
             closeAll();
-            stopped.countDown();
         }
     }
 
@@ -333,7 +329,9 @@ public final class EventLoop implements Runnable {
         if (inLoop()) {
             return false;
         }
-        return stopped.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        // Join, not only await the latch: once stop returns true the thread is gone, not merely about to go.
+        thread.join(timeoutMillis);
+        return !thread.isAlive();
     }
 
     private void closeAll() {

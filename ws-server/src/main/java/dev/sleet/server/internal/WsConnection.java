@@ -319,7 +319,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         } catch (ProxyProtocolException e) {
             server.metrics.rejectedHandshakes.increment();
             LOG.log(System.Logger.Level.DEBUG, "connection {0} from {1}: {2}", id, remote, e.getMessage());
-            abort(new CloseStatus(CloseCodes.ABNORMAL, "PROXY protocol: " + e.getMessage()));
+            abort(new CloseStatus(CloseCodes.ABNORMAL, "PROXY protocol: " + e.getMessage()), CloseCause.PROTOCOL_ERROR);
             return;
         }
         proxyHeader = null;
@@ -330,7 +330,8 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
                 // as at accept: a plain listener answers 503 (the balancer relays it), TLS just closes
                 if (wire instanceof TlsWire) {
                     server.metrics.rejectedHandshakes.increment();
-                    abort(new CloseStatus(CloseCodes.ABNORMAL, "too many connections from " + source));
+                    abort(new CloseStatus(CloseCodes.ABNORMAL, "too many connections from " + source),
+                            CloseCause.SERVER_CLOSE);
                 } else {
                     rejectOnLoop(new HandshakeException(503, "too many connections"));
                 }
