@@ -2,6 +2,8 @@ package dev.sleet.server;
 
 import dev.sleet.frame.CloseStatus;
 import dev.sleet.handshake.UpgradeRequest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Application callbacks for one kind of connection (SERVE-03). Every callback for a given connection runs in
@@ -16,6 +18,17 @@ public interface WebSocketHandler {
      */
     default ConnectDecision onConnect(UpgradeRequest request) throws Exception {
         return ConnectDecision.accept();
+    }
+
+    /**
+     * Decides later: the server waits for the stage without holding a worker (the actor is idle meanwhile) and acts
+     * on its completion in the connection's actor, never on the thread that completed it. The wait is bounded by
+     * {@code connectDecisionTimeout}: past it the client gets 503 and a late completion changes nothing. A stage
+     * completed exceptionally (or an exception thrown here) answers 500; a {@code null} stage or decision accepts.
+     * The default calls {@link #onConnect} and wraps its decision in a completed stage, handled at once.
+     */
+    default CompletionStage<ConnectDecision> onConnectAsync(UpgradeRequest request) throws Exception {
+        return CompletableFuture.completedFuture(onConnect(request));
     }
 
     /** The connection is open: the 101 is queued and messages may be sent. */

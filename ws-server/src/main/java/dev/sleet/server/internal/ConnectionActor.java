@@ -2,6 +2,7 @@ package dev.sleet.server.internal;
 
 import dev.sleet.actor.Actor;
 import dev.sleet.actor.ActorContext;
+import dev.sleet.actor.ActorRef;
 import dev.sleet.actor.ExitReason;
 import dev.sleet.actor.SpawnOptions;
 import dev.sleet.frame.CloseCodes;
@@ -13,6 +14,10 @@ import dev.sleet.server.Message;
 import dev.sleet.server.WebSocketHandler;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The actor behind one connection (ACTOR-01): it runs every handler callback for that connection, one at a time,
@@ -30,6 +35,8 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
     private final WebSocketHandler handler;
     private boolean opened;
     private boolean closeReported;
+    /** The upgrade decision was applied (at most once). */
+    private boolean decided;
 
     ConnectionActor(WsConnection connection, ServerCore server) {
         this.connection = connection;
@@ -90,27 +97,74 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
                 ctx.stop();
             }
             case ConnectionEvent.Upgrade u -> decide(ctx, u);
+            case ConnectionEvent.Decided d -> decided(ctx, d);
             case ConnectionEvent.PlainRequest p -> answer(ctx, p);
         }
     }
 
     private void decide(ActorContext<ConnectionEvent> ctx, ConnectionEvent.Upgrade u) throws Exception {
-        ConnectDecision decision;
+        CompletionStage<ConnectDecision> stage;
         try {
-            decision = handler.onConnect(u.request());
+            stage = handler.onConnectAsync(u.request());
         } catch (Exception | Error e) {
-            server.metrics.handlerCrashes.increment();
-            LOG.log(System.Logger.Level.WARNING, "onConnect failed for " + connection + "; answering 500", e);
-            connection.rejectUpgrade(500, "the server failed to handle the upgrade", HttpHeaders.empty());
-            ctx.stop();
+            decisionFailed(ctx, e);
             return;
         }
+        if (stage == null) {
+            apply(ctx, u, ConnectDecision.accept());
+            return;
+        }
+        if (stage instanceof CompletableFuture<ConnectDecision> f && f.isDone()) {
+            // Decided at once (every synchronous onConnect): no hop through the mailbox.
+            ConnectDecision decision;
+            try {
+                decision = f.join();
+            } catch (CompletionException | CancellationException e) {
+                decisionFailed(ctx, e.getCause() != null ? e.getCause() : e);
+                return;
+            }
+            apply(ctx, u, decision);
+            return;
+        }
+        // Decided later: the completing thread only tells this actor, which holds no worker meanwhile. The loop's
+        // decision deadline still runs; a completion after it finds the connection answered (503) and changes nothing.
+        ActorRef<ConnectionEvent> self = ctx.self();
+        try {
+            stage.whenComplete((decision, failure) -> self.tell(new ConnectionEvent.Decided(u, decision, failure)));
+        } catch (Exception | Error e) {
+            decisionFailed(ctx, e);
+        }
+    }
+
+    private void decided(ActorContext<ConnectionEvent> ctx, ConnectionEvent.Decided d) throws Exception {
+        if (d.failure() != null) {
+            Throwable cause = d.failure() instanceof CompletionException && d.failure().getCause() != null
+                    ? d.failure().getCause() : d.failure();
+            decisionFailed(ctx, cause);
+        } else {
+            apply(ctx, d.upgrade(), d.decision());
+        }
+    }
+
+    private void decisionFailed(ActorContext<ConnectionEvent> ctx, Throwable e) {
+        server.metrics.handlerCrashes.increment();
+        LOG.log(System.Logger.Level.WARNING, "onConnect failed for " + connection + "; answering 500", e);
+        connection.rejectUpgrade(500, "the server failed to handle the upgrade", HttpHeaders.empty());
+        ctx.stop();
+    }
+
+    private void apply(ActorContext<ConnectionEvent> ctx, ConnectionEvent.Upgrade u, ConnectDecision decision)
+            throws Exception {
+        if (decided) {
+            return; // a stage completes once; this guards against a misbehaving CompletionStage all the same
+        }
+        decided = true;
         if (decision == null) {
             decision = ConnectDecision.accept();
         }
         switch (decision) {
             case ConnectDecision.Reject r -> {
-                connection.rejectUpgrade(r.status(), r.reason(), HttpHeaders.empty());
+                connection.rejectUpgrade(r.status(), r.reason(), r.headers());
                 ctx.stop();
             }
             case ConnectDecision.Accept a -> {
@@ -123,7 +177,7 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
                     ctx.stop();
                     return;
                 }
-                if (!connection.acceptUpgrade(u.result(), sub, a.state())) {
+                if (!connection.acceptUpgrade(u.result(), sub, a.state(), a.headers())) {
                     ctx.stop(); // the connection ended while the handler decided (or it decided too late)
                     return;
                 }

@@ -14,6 +14,14 @@ sealed interface ConnectionEvent {
     record Upgrade(UpgradeRequest request, HandshakeResult result) implements ConnectionEvent {
     }
 
+    /**
+     * {@code onConnectAsync}'s stage completed (on any thread) with {@code decision} or {@code failure}; handled in
+     * the actor, like every decision.
+     */
+    record Decided(Upgrade upgrade, dev.sleet.server.ConnectDecision decision, Throwable failure)
+            implements ConnectionEvent {
+    }
+
     /** A plain HTTP request for the plain-HTTP handler. */
     record PlainRequest(UpgradeRequest request) implements ConnectionEvent {
     }

@@ -431,10 +431,12 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     // ------------------------------------------------------------------------------------------------------
 
     /** The handler accepted: queue the 101 and open. Runs in the actor; false when the connection is gone. */
-    boolean acceptUpgrade(HandshakeResult result, String chosenSubprotocol, Object handlerState) {
+    boolean acceptUpgrade(HandshakeResult result, String chosenSubprotocol, Object handlerState,
+                          HttpHeaders headers) {
         FrameExtension extension = Extensions.of(result);
         facade.accepted(chosenSubprotocol, handlerState, extension == null ? null : extension.newOutboundTransform());
-        ByteBuffer response = HandshakeResponses.switchingProtocols(result.withSubprotocol(chosenSubprotocol));
+        ByteBuffer response = HandshakeResponses.switchingProtocols(result.withSubprotocol(chosenSubprotocol),
+                headers);
         if (!outbound.offerPinned(response)) {
             facade.releaseTransform();
             return false; // the socket died, or the decision came too late
