@@ -1,5 +1,6 @@
 package dev.sleet.handshake;
 
+import dev.sleet.handshake.internal.CookieParser;
 import dev.sleet.handshake.internal.QueryDecoder;
 
 import java.net.InetSocketAddress;
@@ -24,6 +25,8 @@ public final class UpgradeRequest {
     private final String serverName;
     private final InetSocketAddress peerAddress;
     private final boolean secure;
+    /** Parsed on first use; racing threads build equal unmodifiable maps, published through the volatile write. */
+    private volatile Map<String, String> cookies;
 
     private UpgradeRequest(HttpRequest request, Map<String, List<String>> queryParams,
                            InetSocketAddress remoteAddress, InetSocketAddress localAddress,
@@ -135,6 +138,26 @@ public final class UpgradeRequest {
     /** The header fields (case-insensitive names, repeatable). */
     public HttpHeaders headers() {
         return request.headers();
+    }
+
+    /**
+     * The request's cookies ({@code Cookie} header, RFC 6265 §5.4), each name with its first value, in the order sent;
+     * empty when there is none. Names are case-sensitive; pairs without {@code =}, with a name that is not a token
+     * or with control characters are skipped; a value in double quotes loses them; several {@code Cookie} fields are
+     * read as one list.
+     */
+    public Map<String, String> cookies() {
+        Map<String, String> c = cookies;
+        if (c == null) {
+            c = CookieParser.parse(request.headers());
+            cookies = c;
+        }
+        return c;
+    }
+
+    /** The value of cookie {@code name} (case-sensitive), if the request carries it; see {@link #cookies()}. */
+    public Optional<String> cookie(String name) {
+        return Optional.ofNullable(cookies().get(name));
     }
 
     /**
