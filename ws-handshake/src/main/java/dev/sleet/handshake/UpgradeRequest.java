@@ -25,13 +25,14 @@ public final class UpgradeRequest {
     private final String serverName;
     private final InetSocketAddress peerAddress;
     private final boolean secure;
+    private final Map<String, String> pathParams;
     /** Parsed on first use; racing threads build equal unmodifiable maps, published through the volatile write. */
     private volatile Map<String, String> cookies;
 
     private UpgradeRequest(HttpRequest request, Map<String, List<String>> queryParams,
                            InetSocketAddress remoteAddress, InetSocketAddress localAddress,
                            List<String> requestedSubprotocols, String subprotocol, String serverName,
-                           InetSocketAddress peerAddress, boolean secure) {
+                           InetSocketAddress peerAddress, boolean secure, Map<String, String> pathParams) {
         this.request = request;
         this.queryParams = queryParams;
         this.remoteAddress = remoteAddress;
@@ -41,6 +42,7 @@ public final class UpgradeRequest {
         this.serverName = serverName;
         this.peerAddress = peerAddress;
         this.secure = secure;
+        this.pathParams = pathParams;
     }
 
     /**
@@ -54,7 +56,7 @@ public final class UpgradeRequest {
         Objects.requireNonNull(request, "request");
         return new UpgradeRequest(request, QueryDecoder.decode(request.rawQuery()),
                 Objects.requireNonNull(remote, "remote"), Objects.requireNonNull(local, "local"),
-                HandshakeNegotiator.offeredSubprotocols(request.headers()), null, null, remote, false);
+                HandshakeNegotiator.offeredSubprotocols(request.headers()), null, null, remote, false, Map.of());
     }
 
     /**
@@ -67,13 +69,13 @@ public final class UpgradeRequest {
             throw new IllegalArgumentException("the client did not ask for subprotocol " + name);
         }
         return new UpgradeRequest(request, queryParams, remoteAddress, localAddress, requestedSubprotocols, name,
-                serverName, peerAddress, secure);
+                serverName, peerAddress, secure, pathParams);
     }
 
     /** This view with the TLS SNI server name the client sent; {@code null} for none. */
     public UpgradeRequest withServerName(String name) {
         return new UpgradeRequest(request, queryParams, remoteAddress, localAddress, requestedSubprotocols,
-                subprotocol, name, peerAddress, secure);
+                subprotocol, name, peerAddress, secure, pathParams);
     }
 
     /**
@@ -82,13 +84,13 @@ public final class UpgradeRequest {
      */
     public UpgradeRequest withPeerAddress(InetSocketAddress peer) {
         return new UpgradeRequest(request, queryParams, remoteAddress, localAddress, requestedSubprotocols,
-                subprotocol, serverName, Objects.requireNonNull(peer, "peer"), secure);
+                subprotocol, serverName, Objects.requireNonNull(peer, "peer"), secure, pathParams);
     }
 
     /** This view marked as arriving over TLS ({@code wss://}) or not. */
     public UpgradeRequest withSecure(boolean isSecure) {
         return new UpgradeRequest(request, queryParams, remoteAddress, localAddress, requestedSubprotocols,
-                subprotocol, serverName, peerAddress, isSecure);
+                subprotocol, serverName, peerAddress, isSecure, pathParams);
     }
 
     /**
@@ -101,7 +103,27 @@ public final class UpgradeRequest {
             return this;
         }
         return new UpgradeRequest(request, queryParams, client.address(), localAddress, requestedSubprotocols,
-                subprotocol, serverName, peerAddress, client.secure());
+                subprotocol, serverName, peerAddress, client.secure(), pathParams);
+    }
+
+    /**
+     * This view with the path parameters of the route that matched it ({@code /rooms/{room}} → {@code room}),
+     * decoded; the server sets them.
+     */
+    public UpgradeRequest withPathParams(Map<String, String> params) {
+        return new UpgradeRequest(request, queryParams, remoteAddress, localAddress, requestedSubprotocols,
+                subprotocol, serverName, peerAddress, secure,
+                java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params)));
+    }
+
+    /** The path parameters of the matched route, in template order; empty for an exact route or none. */
+    public Map<String, String> pathParams() {
+        return pathParams;
+    }
+
+    /** The decoded value of path parameter {@code name} ({@code {name}} in the route's template), if any. */
+    public Optional<String> pathParam(String name) {
+        return Optional.ofNullable(pathParams.get(name));
     }
 
     /** The method: {@code GET}. */

@@ -7,6 +7,7 @@ import dev.sleet.handshake.OriginPolicy;
 import dev.sleet.handshake.TrustedProxies;
 import dev.sleet.handshake.spi.ExtensionProvider;
 import dev.sleet.server.internal.Defaults;
+import dev.sleet.server.internal.Router;
 import dev.sleet.server.internal.ServerConfig;
 import dev.sleet.server.internal.ServerCore;
 import dev.sleet.server.spi.TransportProvider;
@@ -114,6 +115,7 @@ public interface WebSocketServer extends AutoCloseable {
         private int tlsPort = Defaults.TLS_PORT;
         private WebSocketHandler handler;
         private HttpHandler httpHandler;
+        private final List<Route> routes = new ArrayList<>();
         private String transport;
         private TlsConfig tls;
         private final List<String> subprotocols = new ArrayList<>();
@@ -186,13 +188,49 @@ public interface WebSocketServer extends AutoCloseable {
             return this;
         }
 
-        /** The WebSocket handler (required). */
+        /**
+         * The catch-all WebSocket handler: it serves every upgrade when there are no routes, and the upgrades no
+         * route matches when there are. Required unless routes are given; with routes and no catch-all, an unknown
+         * path gets 404.
+         */
         public Builder handler(WebSocketHandler handler) {
             this.handler = notNull(handler, "handler");
             return this;
         }
 
-        /** Answers requests that are not upgrades; without one they get 426. */
+        /**
+         * Serves upgrades on {@code path}: an exact path ({@code /chat}) or a template ({@code /rooms/{room}},
+         * each {@code {name}} one path segment, read with {@code request.pathParam("room")}). Precedence: exact paths
+         * before templates, then registration order. A duplicate path, or a template of the same shape as an
+         * earlier one, is refused here with {@link IllegalArgumentException}. See {@link Route}.
+         */
+        public Builder route(String path, WebSocketHandler handler) {
+            return route(Route.of(notNull(path, "path"), notNull(handler, "handler")));
+        }
+
+        /** Serves plain HTTP requests on {@code path} (an upgrade there gets 404); see {@link #route(Route)}. */
+        public Builder route(String path, HttpHandler httpHandler) {
+            return route(Route.of(notNull(path, "path"), notNull(httpHandler, "httpHandler")));
+        }
+
+        /**
+         * Adds {@code route}: its WebSocket handler serves upgrades on its path, its HTTP handler plain requests.
+         *
+         * @throws IllegalArgumentException for a malformed path, a duplicate or an ambiguous route
+         */
+        public Builder route(Route route) {
+            notNull(route, "route");
+            List<Route> next = new ArrayList<>(routes);
+            next.add(route);
+            Router.of(next); // refuses a bad route at once, naming it
+            routes.add(route);
+            return this;
+        }
+
+        /**
+         * Answers requests that are not upgrades and that no route serves; without one they get 426 (404 for a path
+         * no route matches, when routes are used).
+         */
         public Builder httpHandler(HttpHandler httpHandler) {
             this.httpHandler = notNull(httpHandler, "httpHandler");
             return this;
@@ -583,8 +621,9 @@ public interface WebSocketServer extends AutoCloseable {
 
         /** The validated configuration {@link #start()} would use, defaults resolved. */
         ServerConfig config() {
-            if (handler == null) {
-                throw new IllegalStateException("a handler is required: builder().handler(...)");
+            if (handler == null && routes.isEmpty()) {
+                throw new IllegalStateException("a handler or a route is required: builder().handler(...) or"
+                        + " .route(path, handler)");
             }
             if (tlsPort >= 0 && tls == null) {
                 throw new IllegalStateException("tlsPort needs TLS settings: builder.tls(...)");
@@ -646,7 +685,7 @@ public interface WebSocketServer extends AutoCloseable {
                     httpLimits, handshakeTimeout, idleTimeout, pingInterval, pongTimeout, closeTimeout,
                     maxQueuedBytes, overflowPolicy, eventLoops, workers, actorSystem, blockingHandlers, nodeId,
                     connectDecisionTimeout != null ? connectDecisionTimeout : handshakeTimeout,
-                    maxConnectionsPerAddress, acceptBackoff, proxyProtocol, trustedProxies);
+                    maxConnectionsPerAddress, acceptBackoff, proxyProtocol, trustedProxies, Router.of(routes));
         }
 
         /** The installed transport provider with this name, or null. */

@@ -45,6 +45,7 @@ class LimitsDocTest {
             Map.entry("tls", "certificates"),
             Map.entry("handler", "user code"),
             Map.entry("httpHandler", "user code"),
+            Map.entry("route", "user code and its path"),
             Map.entry("subprotocols", "negotiation, not a limit"),
             Map.entry("allowedOrigins", "an allow-list, not a limit"),
             Map.entry("extension", "negotiation, not a limit"),

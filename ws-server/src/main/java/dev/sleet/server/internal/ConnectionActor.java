@@ -38,11 +38,12 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
     /** The upgrade decision was applied (at most once). */
     private boolean decided;
 
-    ConnectionActor(WsConnection connection, ServerCore server) {
+    /** {@code handler}: the route's (or the catch-all) WebSocket handler; null for a plain HTTP request. */
+    ConnectionActor(WsConnection connection, ServerCore server, WebSocketHandler handler) {
         this.connection = connection;
         this.facade = connection.facade();
         this.server = server;
-        this.handler = server.config.handler();
+        this.handler = handler;
     }
 
     static SpawnOptions options(ServerConfig config, long id) {
@@ -89,7 +90,11 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
                     connection.inboundHandled(b.data().length);
                 }
             }
-            case ConnectionEvent.Info i -> handler.onInfo(facade, i.message());
+            case ConnectionEvent.Info i -> {
+                if (handler != null) { // none for a plain HTTP request
+                    handler.onInfo(facade, i.message());
+                }
+            }
             case ConnectionEvent.Closing c -> connection.sendClosingFrame(c.status(), c.echo());
             case ConnectionEvent.Ended e -> {
                 reportClose(e.status());
@@ -190,7 +195,7 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
     private void answer(ActorContext<ConnectionEvent> ctx, ConnectionEvent.PlainRequest p) {
         HttpResponse response;
         try {
-            response = server.config.httpHandler().handle(p.request());
+            response = p.handler().handle(p.request());
             if (response == null) {
                 response = HttpResponse.text(404, "not found");
             }

@@ -23,7 +23,7 @@ sealed interface ConnectionEvent {
     }
 
     /** A plain HTTP request for the plain-HTTP handler. */
-    record PlainRequest(UpgradeRequest request) implements ConnectionEvent {
+    record PlainRequest(UpgradeRequest request, dev.sleet.server.HttpHandler handler) implements ConnectionEvent {
     }
 
     /** A complete text message: validated UTF-8, decoded to a string in the actor, off the event loop. */

@@ -32,6 +32,8 @@ import java.util.List;
  *                                 (EMFILE/ENFILE); default 1 s
  * @param proxyProtocol            every connection starts with a PROXY protocol header (v1 or v2), on every listener
  * @param trustedProxies           whose forwarding headers are believed; {@link TrustedProxies#none()} by default
+ * @param handler                  the catch-all WebSocket handler (requests no route matches), or null with routes
+ * @param routes                   the routes, compiled; empty when none were given
  */
 public record ServerConfig(
         String host,
@@ -64,5 +66,6 @@ public record ServerConfig(
         int maxConnectionsPerAddress,
         Duration acceptBackoff,
         boolean proxyProtocol,
-        TrustedProxies trustedProxies) {
+        TrustedProxies trustedProxies,
+        Router routes) {
 }

@@ -17,6 +17,8 @@ import dev.sleet.handshake.ProxyHeader;
 import dev.sleet.handshake.ProxyProtocolException;
 import dev.sleet.handshake.ProxyProtocolParser;
 import dev.sleet.handshake.UpgradeRequest;
+import dev.sleet.server.HttpHandler;
+import dev.sleet.server.WebSocketHandler;
 import dev.sleet.server.internal.jfr.SleetEvents;
 import dev.sleet.server.spi.Transport;
 import java.io.IOException;
@@ -379,28 +381,54 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         UpgradeRequest view = HandshakeStage.view(req, client, remote, local, serverName, transport.secure(),
                 server.config.trustedProxies());
         client = view.remoteAddress();
+        // Routing is pure computation on the loop; the chosen handler runs in the actor, as every handler does.
+        WebSocketHandler wsHandler = server.config.handler();
+        HttpHandler plainHandler = server.config.httpHandler();
+        Router routes = server.config.routes();
+        if (!routes.isEmpty()) {
+            Router.Match match = routes.match(req.path());
+            if (match != null) {
+                view = view.withPathParams(match.params());
+                wsHandler = match.route().handler();
+                plainHandler = match.route().httpHandler();
+                if (plainHandler == null && !req.isUpgradeRequest()) {
+                    facade.request = view;
+                    throw upgradeRequired();
+                }
+            } else if (req.isUpgradeRequest() ? wsHandler == null : plainHandler == null && wsHandler == null) {
+                facade.request = view;
+                throw new HandshakeException(404, "no route for this path");
+            }
+        }
         facade.request = view;
         if (!req.isUpgradeRequest()) {
-            if (server.config.httpHandler() == null) {
-                throw new HandshakeException(HandshakeException.UPGRADE_REQUIRED, "this endpoint only speaks WebSocket",
-                        HttpHeaders.of("Upgrade", "websocket", "Sec-WebSocket-Version", "13"));
+            if (plainHandler == null) {
+                throw upgradeRequired();
             }
-            enterDeciding().tell(new ConnectionEvent.PlainRequest(view));
+            enterDeciding(null).tell(new ConnectionEvent.PlainRequest(view, plainHandler));
             return;
+        }
+        if (wsHandler == null) {
+            throw new HandshakeException(404, "no WebSocket endpoint at this path");
         }
         HandshakeResult result = server.negotiator.negotiate(req);
         if (server.isStopping()) {
             throw new HandshakeException(503, "server is shutting down");
         }
-        enterDeciding().tell(new ConnectionEvent.Upgrade(view, result));
+        enterDeciding(wsHandler).tell(new ConnectionEvent.Upgrade(view, result));
+    }
+
+    private static HandshakeException upgradeRequired() {
+        return new HandshakeException(HandshakeException.UPGRADE_REQUIRED, "this endpoint only speaks WebSocket",
+                HttpHeaders.of("Upgrade", "websocket", "Sec-WebSocket-Version", "13"));
     }
 
     /** The handler decides in the actor; reading pauses and the decision has a deadline (answered 503). */
-    private ActorRef<ConnectionEvent> enterDeciding() {
+    private ActorRef<ConnectionEvent> enterDeciding(WebSocketHandler handler) {
         moveTo(Phase.DECIDING);
         readInterest(false);
         startTimer(server.decisionTimeout());
-        ActorRef<ConnectionEvent> ref = server.actors.spawn(new ConnectionActor(this, server),
+        ActorRef<ConnectionEvent> ref = server.actors.spawn(new ConnectionActor(this, server, handler),
                 ConnectionActor.options(server.config, id));
         server.liveActors.incrementAndGet();
         actor = ref;
