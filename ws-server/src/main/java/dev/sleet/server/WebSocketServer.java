@@ -127,6 +127,8 @@ public interface WebSocketServer extends AutoCloseable {
         /** -1: unset, derived from the descriptor limit at start. */
         private int maxConnections = -1;
         private int maxConnectionsPerAddress = Defaults.MAX_CONNECTIONS_PER_ADDRESS;
+        private int maxRequestsPerConnection = Defaults.MAX_REQUESTS_PER_CONNECTION;
+        private Duration httpKeepAliveTimeout = Defaults.HTTP_KEEP_ALIVE_TIMEOUT;
         private HttpLimits httpLimits = HttpLimits.defaults();
         private Duration handshakeTimeout = Defaults.HANDSHAKE_TIMEOUT;
         /** Null: unset, the handshake timeout. */
@@ -467,6 +469,30 @@ public interface WebSocketServer extends AutoCloseable {
         }
 
         /**
+         * Plain HTTP requests (those an {@link HttpHandler} answers) served on one connection with HTTP/1.1
+         * keep-alive, 1 to 1,000,000; default 100. After the last one the response says {@code Connection: close}
+         * and TCP closes; 1 turns keep-alive off. An upgrade may follow kept-alive requests on the same connection.
+         *
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder maxRequestsPerConnection(int count) {
+            this.maxRequestsPerConnection = (int) range("maxRequestsPerConnection", count, 1,
+                    Defaults.MAX_MAX_REQUESTS_PER_CONNECTION, " (1 = no keep-alive)");
+            return this;
+        }
+
+        /**
+         * After a plain HTTP response on a kept-alive connection, how long the next request may take to arrive
+         * complete (more than 0, at most 1 day); then TCP is closed without an answer. Default 5 s.
+         *
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder httpKeepAliveTimeout(Duration timeout) {
+            this.httpKeepAliveTimeout = positive(timeout, "httpKeepAliveTimeout", Defaults.MAX_DURATION);
+            return this;
+        }
+
+        /**
          * Time to wait for the peer's close frame after sending ours (more than 0, at most 1 day), then TCP is
          * closed. Default 5 s.
          *
@@ -685,7 +711,8 @@ public interface WebSocketServer extends AutoCloseable {
                     httpLimits, handshakeTimeout, idleTimeout, pingInterval, pongTimeout, closeTimeout,
                     maxQueuedBytes, overflowPolicy, eventLoops, workers, actorSystem, blockingHandlers, nodeId,
                     connectDecisionTimeout != null ? connectDecisionTimeout : handshakeTimeout,
-                    maxConnectionsPerAddress, acceptBackoff, proxyProtocol, trustedProxies, Router.of(routes));
+                    maxConnectionsPerAddress, acceptBackoff, proxyProtocol, trustedProxies, Router.of(routes),
+                    maxRequestsPerConnection, httpKeepAliveTimeout);
         }
 
         /** The installed transport provider with this name, or null. */

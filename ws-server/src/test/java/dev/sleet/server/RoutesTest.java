@@ -39,7 +39,7 @@ class RoutesTest {
     }
 
     static RawHttp.Response get(int port, String path) throws Exception {
-        return RawHttp.exchange(port, "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n", T);
+        return RawHttp.exchange(port, "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", T);
     }
 
     @Test

@@ -12,7 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** Sends raw bytes as an HTTP request and reads the response until the server closes or the timeout passes. */
+/**
+ * Sends raw bytes as an HTTP request and reads the response until the server closes or the timeout passes, or —
+ * for a complete response that keeps the connection (HTTP/1.1 keep-alive: a {@code Content-Length} and no
+ * {@code Connection: close}) — until that response has arrived ({@code closed} is then false).
+ */
 public final class RawHttp {
     private RawHttp() {
     }
@@ -47,6 +51,9 @@ public final class RawHttp {
                         break;
                     }
                     got.write(buf, 0, n);
+                    if (completeAndKeptAlive(got.toString(StandardCharsets.ISO_8859_1))) {
+                        break; // an HTTP/1.1 persistent connection: the server will not close it now
+                    }
                 }
             } catch (SocketTimeoutException e) {
                 // the server kept the connection open: report what arrived
@@ -55,6 +62,25 @@ public final class RawHttp {
             }
             return parse(got.toString(StandardCharsets.ISO_8859_1), closed);
         }
+    }
+
+    /**
+     * True when {@code text} holds a whole response (head and {@code Content-Length} bytes of body) that does not say
+     * {@code Connection: close} (nor is a 101): the server keeps such a connection open for another request.
+     */
+    static boolean completeAndKeptAlive(String text) {
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return false;
+        }
+        Response head = parse(text.substring(0, end + 4), false);
+        String length = head.header("content-length");
+        String connection = head.header("connection");
+        if (head.status() < 200 || length == null
+                || (connection != null && connection.toLowerCase(Locale.ROOT).contains("close"))) {
+            return false;
+        }
+        return text.length() - end - 4 >= Integer.parseInt(length.trim());
     }
 
     static Response parse(String text, boolean closed) {

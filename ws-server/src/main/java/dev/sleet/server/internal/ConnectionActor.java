@@ -204,8 +204,27 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
             LOG.log(System.Logger.Level.WARNING, "HTTP handler failed for " + connection, e);
             response = HttpResponse.text(500, "the server failed to handle the request");
         }
-        connection.respond(response);
-        ctx.stop();
+        boolean persist = p.keepAlive() && !response.headers().containsToken("Connection", "close")
+                && response.status() >= 200;
+        if (!persist && !response.headers().containsToken("Connection", "close")) {
+            response = withClose(response);
+        }
+        connection.respond(response, persist);
+        ctx.stop(); // a kept-alive connection gets a new actor for its next request
+    }
+
+    /** {@code response} with {@code Connection: close} (RFC 9112 §9.6), replacing any other Connection field. */
+    private static HttpResponse withClose(HttpResponse response) {
+        HttpResponse.Builder b = HttpResponse.builder(response.status()).reasonPhrase(response.reasonPhrase());
+        response.headers().forEach((n, v) -> {
+            if (!n.equalsIgnoreCase("Connection")) {
+                b.header(n, v);
+            }
+        });
+        ByteBuffer body = response.body();
+        byte[] bytes = new byte[body.remaining()];
+        body.get(bytes);
+        return b.header("Connection", "close").body(bytes).build();
     }
 
     private void reportClose(CloseStatus status) {

@@ -22,8 +22,9 @@ sealed interface ConnectionEvent {
             implements ConnectionEvent {
     }
 
-    /** A plain HTTP request for the plain-HTTP handler. */
-    record PlainRequest(UpgradeRequest request, dev.sleet.server.HttpHandler handler) implements ConnectionEvent {
+    /** A plain HTTP request for the plain-HTTP handler; {@code keepAlive} when the connection may persist after it. */
+    record PlainRequest(UpgradeRequest request, dev.sleet.server.HttpHandler handler, boolean keepAlive)
+            implements ConnectionEvent {
     }
 
     /** A complete text message: validated UTF-8, decoded to a string in the actor, off the event loop. */

@@ -53,11 +53,17 @@ public final class Defaults {
     public static final int MAX_CONNECTIONS_FALLBACK = 10_000;
     /** Connections per remote address: 0, no per-address limit. */
     public static final int MAX_CONNECTIONS_PER_ADDRESS = 0;
+    /** Plain HTTP requests served on one connection (HTTP/1.1 keep-alive): 100; 1 turns keep-alive off. */
+    public static final int MAX_REQUESTS_PER_CONNECTION = 100;
+    /** The most {@code maxRequestsPerConnection} may be. */
+    public static final int MAX_MAX_REQUESTS_PER_CONNECTION = 1_000_000;
 
     // --- times ----------------------------------------------------------------------------------------------
 
     /** From accept to a complete request: 10 s. */
     public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** After a plain HTTP response on a kept-alive connection, the next request must be complete within: 5 s. */
+    public static final Duration HTTP_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(5);
     /** Nothing received for this long closes the connection: 0, off. */
     public static final Duration IDLE_TIMEOUT = Duration.ZERO;
     /** Ping after this long without input: 30 s. */

@@ -33,6 +33,8 @@ import java.util.List;
  * @param proxyProtocol            every connection starts with a PROXY protocol header (v1 or v2), on every listener
  * @param trustedProxies           whose forwarding headers are believed; {@link TrustedProxies#none()} by default
  * @param handler                  the catch-all WebSocket handler (requests no route matches), or null with routes
+ * @param maxRequestsPerConnection plain HTTP requests served on one connection; 1 when keep-alive is off
+ * @param httpKeepAliveTimeout     after a kept-alive response, the next request must be complete within this
  * @param routes                   the routes, compiled; empty when none were given
  */
 public record ServerConfig(
@@ -67,5 +69,7 @@ public record ServerConfig(
         Duration acceptBackoff,
         boolean proxyProtocol,
         TrustedProxies trustedProxies,
-        Router routes) {
+        Router routes,
+        int maxRequestsPerConnection,
+        Duration httpKeepAliveTimeout) {
 }

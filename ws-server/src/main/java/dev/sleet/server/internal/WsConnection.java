@@ -38,7 +38,9 @@ import java.time.Duration;
  *
  * <pre>
  *   HANDSHAKE ──request──► DECIDING ──accepted──► OPEN ──close sent or received──► CLOSING ──► DONE
- *       │                     │ rejected / answered / decision timeout                           ▲
+ *       ▲                     │ plain HTTP answered, kept alive (fresh HandshakeStage)            ▲
+ *       └─────────────────────┤                                                                   │
+ *       │                     │ rejected / answered / decision timeout                           │
  *       └── bad request ──────┴──────────► CLOSING (HTTP error queued, TCP closes once written) ──┘
  *   any phase ──abort (I/O error, timeout, shutdown, a failed loop task)──► DONE
  * </pre>
@@ -51,7 +53,7 @@ import java.time.Duration;
  *   <tr><th>state</th><th>written by</th><th>read by</th><th>ordering</th></tr>
  *   <tr><td>{@code phase}, {@code wire}, {@code key}, {@code interest}, {@code proxyHeader}, {@code handshake},
  *       {@code inbound}, {@code timer}, {@code closeWhenFlushed}, {@code peerClosed}, {@code slotHeld},
- *       {@code slotAddress}, {@code listed}, {@code failures}</td>
+ *       {@code slotAddress}, {@code listed}, {@code failures}, {@code requestsServed}, {@code keepAlive}</td>
  *       <td>loop</td><td>loop</td><td>confined; other threads hand work over with {@code loop.execute}</td></tr>
  *   <tr><td>{@code ending} (the close status and its {@link CloseCause})</td><td>any (first cause wins)</td>
  *       <td>any</td><td>CAS</td></tr>
@@ -72,7 +74,8 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         boolean canMoveTo(Phase next) {
             return switch (this) {
                 case HANDSHAKE -> next == DECIDING || next == CLOSING || next == DONE;
-                case DECIDING -> next == OPEN || next == CLOSING || next == DONE;
+                // back to HANDSHAKE: a plain HTTP response was queued and the connection is kept alive
+                case DECIDING -> next == OPEN || next == HANDSHAKE || next == CLOSING || next == DONE;
                 case OPEN -> next == CLOSING || next == DONE;
                 case CLOSING -> next == DONE;
                 case DONE -> false;
@@ -119,6 +122,9 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     private HandshakeStage handshake;
     private InboundPipeline inbound;
     private boolean closeWhenFlushed;
+    /** Plain HTTP requests answered on this connection with keep-alive; whether the current one may be. Loop. */
+    private int requestsServed;
+    private boolean keepAlive;
     private boolean peerClosed;
     /** This connection holds one of the server's connection slots (taken at accept, given back at the end). */
     private boolean slotHeld;
@@ -405,7 +411,8 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
             if (plainHandler == null) {
                 throw upgradeRequired();
             }
-            enterDeciding(null).tell(new ConnectionEvent.PlainRequest(view, plainHandler));
+            keepAlive = keepAlive(req);
+            enterDeciding(null).tell(new ConnectionEvent.PlainRequest(view, plainHandler, keepAlive));
             return;
         }
         if (wsHandler == null) {
@@ -416,6 +423,19 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
             throw new HandshakeException(503, "server is shutting down");
         }
         enterDeciding(wsHandler).tell(new ConnectionEvent.Upgrade(view, result));
+    }
+
+    /**
+     * Whether the connection may read another request after answering {@code req} (RFC 9112 §9.3): HTTP/1.1 without
+     * {@code Connection: close}, no request body (a body is not read, so what follows cannot be parsed), not
+     * {@code HEAD} (the response carries its body), under {@code maxRequestsPerConnection}, not shutting down.
+     */
+    private boolean keepAlive(HttpRequest req) {
+        return req.versionMinor() >= 1 && !req.headers().containsToken("Connection", "close")
+                && !req.headers().contains("Transfer-Encoding")
+                && req.headers().first("Content-Length").map(v -> v.equals("0")).orElse(true)
+                && !req.method().equals("HEAD")
+                && requestsServed + 1 < server.config.maxRequestsPerConnection() && !server.isStopping();
     }
 
     private static HandshakeException upgradeRequired() {
@@ -485,14 +505,40 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         });
     }
 
-    /** The plain-HTTP handler answered. Runs in the actor. */
-    void respond(HttpResponse response) {
+    /**
+     * The plain-HTTP handler answered. Runs in the actor; {@code persist} when the response keeps the connection
+     * (it was encoded without {@code Connection: close}).
+     */
+    void respond(HttpResponse response, boolean persist) {
         ByteBuffer bytes = response.encode();
         loop.execute(this, () -> {
             if (phase == Phase.DECIDING) {
-                finishWith(bytes);
+                if (persist && !server.isStopping() && outbound.offerPinned(bytes)) {
+                    nextRequest();
+                } else {
+                    finishWith(bytes); // Content-Length delimits it, so closing after it is always correct
+                }
             }
         });
+    }
+
+    /**
+     * Keep-alive: the response is queued; go back to reading a request with a fresh {@link HandshakeStage}, the bytes
+     * that arrived behind the last request first (pipelining). The next request must be complete within
+     * {@code httpKeepAliveTimeout}, else TCP closes without an answer. Loop only.
+     */
+    private void nextRequest() {
+        cancelTimer();
+        requestsServed++;
+        ByteBuffer early = handshake.takeEarly();
+        handshake = new HandshakeStage(server.config.httpLimits());
+        moveTo(Phase.HANDSHAKE);
+        startTimer(server.config.httpKeepAliveTimeout());
+        flusher.requestFlush();
+        readInterest(true);
+        if (early != null) {
+            consume(early);
+        }
     }
 
     private void opened(FrameExtension extension) {
