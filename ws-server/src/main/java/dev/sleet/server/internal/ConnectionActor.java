@@ -142,6 +142,9 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
     }
 
     private void decided(ActorContext<ConnectionEvent> ctx, ConnectionEvent.Decided d) throws Exception {
+        if (decided) {
+            return;
+        }
         if (d.failure() != null) {
             Throwable cause = d.failure() instanceof CompletionException && d.failure().getCause() != null
                     ? d.failure().getCause() : d.failure();
@@ -152,6 +155,7 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
     }
 
     private void decisionFailed(ActorContext<ConnectionEvent> ctx, Throwable e) {
+        decided = true;
         server.metrics.handlerCrashes.increment();
         LOG.log(System.Logger.Level.WARNING, "onConnect failed for " + connection + "; answering 500", e);
         connection.rejectUpgrade(500, "the server failed to handle the upgrade", HttpHeaders.empty());
