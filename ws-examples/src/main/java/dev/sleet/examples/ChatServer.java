@@ -195,9 +195,6 @@ public final class ChatServer {
                 // not from a browser page (browsers always send it) and are let through.
                 return ConnectDecision.reject(403, "this chat accepts pages from its own origin only");
             }
-            if (!request.path().equals("/chat")) {
-                return ConnectDecision.reject(404, "the chat lives at /chat");
-            }
             String room = request.queryParam("room").orElse("lobby");
             if (!ROOM.matcher(room).matches()) {
                 return ConnectDecision.reject(400, "room names are 1-32 letters, digits, '-' or '_'");
@@ -360,18 +357,32 @@ public final class ChatServer {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
             + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    /** Serves the page, its script and style; anything else is 404. */
-    static HttpResponse page(UpgradeRequest request) {
+    /** The page, served at {@code /} and {@code /index.html} (a route each). */
+    static HttpResponse index(UpgradeRequest request) {
+        return get(request, INDEX, "text/html; charset=utf-8");
+    }
+
+    /** The page's script ({@code /chat.js}). */
+    static HttpResponse script(UpgradeRequest request) {
+        return get(request, SCRIPT, "text/javascript; charset=utf-8");
+    }
+
+    /** The page's style ({@code /chat.css}). */
+    static HttpResponse style(UpgradeRequest request) {
+        return get(request, STYLE, "text/css; charset=utf-8");
+    }
+
+    /** Every other plain request: 404, with the same protective headers as the page. */
+    static HttpResponse notFound(UpgradeRequest request) {
+        return secured(HttpResponse.builder(404)).body("not found", "text/plain; charset=utf-8").build();
+    }
+
+    private static HttpResponse get(UpgradeRequest request, byte[] body, String type) {
         if (!request.method().equals("GET")) {
             return secured(HttpResponse.builder(405).header("Allow", "GET"))
                     .body("only GET here", "text/plain; charset=utf-8").build();
         }
-        return switch (request.path()) {
-            case "/", "/index.html" -> file(INDEX, "text/html; charset=utf-8");
-            case "/chat.js" -> file(SCRIPT, "text/javascript; charset=utf-8");
-            case "/chat.css" -> file(STYLE, "text/css; charset=utf-8");
-            default -> secured(HttpResponse.builder(404)).body("not found", "text/plain; charset=utf-8").build();
-        };
+        return file(body, type);
     }
 
     private static HttpResponse file(byte[] body, String type) {
@@ -412,7 +423,15 @@ public final class ChatServer {
     }
 
     static WebSocketServer.Builder builder(Chat chat, String host, int port, Path tlsCert, Path tlsKey) {
-        return EchoServer.builder(host, port, tlsCert, tlsKey).handler(chat).httpHandler(ChatServer::page)
+        // Routes: the WebSocket at /chat, the page and its files each on its path; an upgrade anywhere else is 404
+        // (no catch-all handler), any other plain request gets notFound (with the page's protective headers).
+        return EchoServer.listening(host, port, tlsCert, tlsKey)
+                .route("/chat", chat)
+                .route("/", ChatServer::index)
+                .route("/index.html", ChatServer::index)
+                .route("/chat.js", ChatServer::script)
+                .route("/chat.css", ChatServer::style)
+                .httpHandler(ChatServer::notFound)
                 .maxMessageSize(MAX_MESSAGE);
     }
 

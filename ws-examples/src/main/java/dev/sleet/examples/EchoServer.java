@@ -32,7 +32,12 @@ public final class EchoServer {
 
     /** A builder with the echo handler and the given options (port 0 for tests). */
     public static WebSocketServer.Builder builder(String host, int port, Path tlsCert, Path tlsKey) {
-        WebSocketServer.Builder b = WebSocketServer.builder().host(host).port(port).handler(new Echo());
+        return listening(host, port, tlsCert, tlsKey).handler(new Echo());
+    }
+
+    /** A builder with the given address and TLS files, and no handler yet. */
+    static WebSocketServer.Builder listening(String host, int port, Path tlsCert, Path tlsKey) {
+        WebSocketServer.Builder b = WebSocketServer.builder().host(host).port(port);
         if (tlsCert != null || tlsKey != null) {
             if (tlsCert == null || tlsKey == null) {
                 throw new IllegalArgumentException("--tls-cert and --tls-key go together");

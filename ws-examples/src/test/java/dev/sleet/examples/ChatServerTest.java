@@ -94,6 +94,26 @@ class ChatServerTest {
     }
 
     @Test
+    void routesServeTheChatAtSlashChatOnlyAndTheFilesOverOneKeptAliveConnection() throws Exception {
+        String upgrade = " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        assertEquals(404, RawHttp.exchange(server.port(), "GET /elsewhere" + upgrade, Duration.ofSeconds(5)).status(),
+                "no catch-all WebSocket handler: only /chat upgrades");
+        assertEquals(426, RawHttp.exchange(server.port(), "GET /chat HTTP/1.1\r\nHost: x\r\n\r\n",
+                Duration.ofSeconds(5)).status(), "/chat is a WebSocket");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /chat.js HTTP/1.1\r\nHost: x\r\n\r\nGET /chat.css HTTP/1.1\r\nHost: x\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String all = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(3, all.split("HTTP/1.1 200 ", -1).length - 1, "three answers on one connection, then close");
+            assertTrue(all.indexOf("text/html") < all.indexOf("text/javascript")
+                    && all.indexOf("text/javascript") < all.indexOf("text/css"), "in order");
+        }
+    }
+
+    @Test
     void pageHeadersForbidSniffingFramingReferrersAndForeignContent() throws Exception {
         for (String path : List.of("/", "/chat.js", "/chat.css", "/nope")) {
             RawHttp.Response r = RawHttp.exchange(server.port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n",
