@@ -137,6 +137,22 @@ class HttpKeepAliveTest {
     }
 
     @Test
+    void keepAliveWorksOverTlsToo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        dev.sleet.testkit.TestCertificates.Issued cert = dev.sleet.testkit.TestCertificates.issue(dir, "localhost");
+        try (WebSocketServer s = server().tls(cert.certificatePem(), cert.privateKeyPem()).start();
+             javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) cert.clientContext().getSocketFactory()
+                     .createSocket("127.0.0.1", s.port())) {
+            socket.setSoTimeout((int) T.toMillis());
+            send(socket, get("/a", ""));
+            assertEquals("page a", read(socket.getInputStream()).body());
+            send(socket, get("/b", "") + get("/c", "Connection: close\r\n"));
+            assertEquals("page b", read(socket.getInputStream()).body());
+            assertEquals("page c", read(socket.getInputStream()).body());
+            assertNull(read(socket.getInputStream()));
+        }
+    }
+
+    @Test
     void aRequestWithABodyOrAHeadRequestEndsTheConnection() throws Exception {
         try (WebSocketServer s = server().start(); Socket socket = open(s)) {
             send(socket, "POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");

@@ -535,9 +535,11 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         moveTo(Phase.HANDSHAKE);
         startTimer(server.config.httpKeepAliveTimeout());
         flusher.requestFlush();
-        readInterest(true);
         if (early != null) {
-            consume(early);
+            consume(early); // a pipelined request may be complete already: then reading stays paused
+        }
+        if (phase == Phase.HANDSHAKE) {
+            readInterest(true);
         }
     }
 
