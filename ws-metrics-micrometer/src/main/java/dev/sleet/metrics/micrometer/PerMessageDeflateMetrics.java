@@ -23,11 +23,16 @@ import java.util.function.ToDoubleFunction;
  *       <td>{@code deflatersInUse()}, {@code deflatersPooled}</td></tr>
  *   <tr><td>{@code sleet.deflate.inflaters}, tag {@code state=in.use|pooled}</td><td>gauge</td><td>inflaters</td>
  *       <td>{@code inflatersInUse()}, {@code inflatersPooled}</td></tr>
- *   <tr><td>{@code sleet.deflate.messages.compressed}</td><td>counter</td><td>messages</td><td>{@code messagesCompressed}</td></tr>
- *   <tr><td>{@code sleet.deflate.messages.uncompressed}</td><td>counter</td><td>messages</td><td>{@code messagesUncompressed}</td></tr>
- *   <tr><td>{@code sleet.deflate.compression.input}</td><td>counter</td><td>bytes</td><td>{@code bytesBeforeCompression}</td></tr>
- *   <tr><td>{@code sleet.deflate.compression.output}</td><td>counter</td><td>bytes</td><td>{@code bytesAfterCompression}</td></tr>
- *   <tr><td>{@code sleet.deflate.messages.inflated}</td><td>counter</td><td>messages</td><td>{@code messagesInflated}</td></tr>
+ *   <tr><td>{@code sleet.deflate.messages.compressed}</td><td>counter</td>
+ *       <td>messages</td><td>{@code messagesCompressed}</td></tr>
+ *   <tr><td>{@code sleet.deflate.messages.uncompressed}</td><td>counter</td>
+ *       <td>messages</td><td>{@code messagesUncompressed}</td></tr>
+ *   <tr><td>{@code sleet.deflate.compression.input}</td><td>counter</td>
+ *       <td>bytes</td><td>{@code bytesBeforeCompression}</td></tr>
+ *   <tr><td>{@code sleet.deflate.compression.output}</td><td>counter</td>
+ *       <td>bytes</td><td>{@code bytesAfterCompression}</td></tr>
+ *   <tr><td>{@code sleet.deflate.messages.inflated}</td><td>counter</td>
+ *       <td>messages</td><td>{@code messagesInflated}</td></tr>
  *   <tr><td>{@code sleet.deflate.inflated}</td><td>counter</td><td>bytes</td><td>{@code bytesInflated}</td></tr>
  * </table>
  */
@@ -41,13 +46,15 @@ public final class PerMessageDeflateMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        gauge(registry, "sleet.deflate.deflaters", "deflaters", "Deflaters held by connections or borrowed",
+        String deflaters = "Deflaters held by connections or borrowed (in.use), or idle in the pool (pooled)";
+        String inflaters = "Inflaters held by connections or borrowed (in.use), or idle in the pool (pooled)";
+        gauge(registry, "sleet.deflate.deflaters", "deflaters", deflaters,
                 DeflateMetrics::deflatersInUse, tags.and("state", "in.use"));
-        gauge(registry, "sleet.deflate.deflaters", "deflaters", "Deflaters idle in the pool",
+        gauge(registry, "sleet.deflate.deflaters", "deflaters", deflaters,
                 DeflateMetrics::deflatersPooled, tags.and("state", "pooled"));
-        gauge(registry, "sleet.deflate.inflaters", "inflaters", "Inflaters held by connections or borrowed",
+        gauge(registry, "sleet.deflate.inflaters", "inflaters", inflaters,
                 DeflateMetrics::inflatersInUse, tags.and("state", "in.use"));
-        gauge(registry, "sleet.deflate.inflaters", "inflaters", "Inflaters idle in the pool",
+        gauge(registry, "sleet.deflate.inflaters", "inflaters", inflaters,
                 DeflateMetrics::inflatersPooled, tags.and("state", "pooled"));
         counter(registry, "sleet.deflate.messages.compressed", "messages", "Messages sent compressed (RSV1)",
                 DeflateMetrics::messagesCompressed);

@@ -19,7 +19,8 @@ import java.util.Objects;
  *   <tr><td>{@code sleet.rooms.broadcasts}</td><td>counter</td><td>broadcasts</td><td>{@code broadcasts}</td></tr>
  *   <tr><td>{@code sleet.rooms.deliveries}</td><td>counter</td><td>messages</td><td>{@code deliveries}</td></tr>
  *   <tr><td>{@code sleet.rooms.undelivered}</td><td>counter</td><td>messages</td><td>{@code undelivered}</td></tr>
- *   <tr><td>{@code sleet.rooms.remote.broadcasts}</td><td>counter</td><td>broadcasts</td><td>{@code remoteBroadcasts}</td></tr>
+ *   <tr><td>{@code sleet.rooms.remote.broadcasts}</td><td>counter</td>
+ *       <td>broadcasts</td><td>{@code remoteBroadcasts}</td></tr>
  *   <tr><td>{@code sleet.rooms.active}</td><td>gauge</td><td>rooms</td><td>{@code rooms}</td></tr>
  *   <tr><td>{@code sleet.rooms.members}</td><td>gauge</td><td>connections</td><td>{@code connections}</td></tr>
  * </table>

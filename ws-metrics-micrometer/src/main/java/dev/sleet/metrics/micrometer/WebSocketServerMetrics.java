@@ -31,9 +31,12 @@ import java.util.function.ToDoubleFunction;
  *       <td>{@code bytesIn}, {@code bytesOut}</td></tr>
  *   <tr><td>{@code sleet.pings.sent}, {@code sleet.pongs.received}</td><td>counter</td><td>frames</td>
  *       <td>{@code pingsSent}, {@code pongsReceived}</td></tr>
- *   <tr><td>{@code sleet.heartbeat.timeouts}</td><td>counter</td><td>connections</td><td>{@code heartbeatTimeouts}</td></tr>
- *   <tr><td>{@code sleet.slow.consumer.closes}</td><td>counter</td><td>connections</td><td>{@code slowConsumerCloses}</td></tr>
- *   <tr><td>{@code sleet.slow.consumer.drops}</td><td>counter</td><td>messages</td><td>{@code slowConsumerDrops}</td></tr>
+ *   <tr><td>{@code sleet.heartbeat.timeouts}</td><td>counter</td>
+ *       <td>connections</td><td>{@code heartbeatTimeouts}</td></tr>
+ *   <tr><td>{@code sleet.slow.consumer.closes}</td><td>counter</td>
+ *       <td>connections</td><td>{@code slowConsumerCloses}</td></tr>
+ *   <tr><td>{@code sleet.slow.consumer.drops}</td><td>counter</td>
+ *       <td>messages</td><td>{@code slowConsumerDrops}</td></tr>
  *   <tr><td>{@code sleet.handler.crashes}</td><td>counter</td><td>errors</td><td>{@code handlerCrashes}</td></tr>
  *   <tr><td>{@code sleet.protocol.errors}</td><td>counter</td><td>connections</td><td>{@code protocolErrors}</td></tr>
  *   <tr><td>{@code sleet.outbound.queued}</td><td>gauge</td><td>bytes</td><td>{@code queuedBytes}</td></tr>
@@ -57,13 +60,16 @@ public final class WebSocketServerMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        gauge(registry, "sleet.connections.open", "connections", "Connections whose upgrade completed and that have not ended",
+        gauge(registry, "sleet.connections.open", "connections",
+                "Connections whose upgrade completed and that have not ended",
                 ServerMetrics::openConnections, tags);
-        counter(registry, "sleet.handshakes", "handshakes", "Upgrades answered with 101",
-                ServerMetrics::acceptedHandshakes, tags.and("result", "accepted"));
-        counter(registry, "sleet.handshakes", "handshakes",
-                "Requests answered with an HTTP error, sockets refused over a connection limit, bad PROXY headers",
-                ServerMetrics::rejectedHandshakes, tags.and("result", "rejected"));
+        // One name, two results: a registry keeps one description per name.
+        String handshakes = "Upgrades answered with 101 (accepted); requests answered with an HTTP error, sockets"
+                + " refused over a connection limit and bad PROXY headers (rejected)";
+        counter(registry, "sleet.handshakes", "handshakes", handshakes, ServerMetrics::acceptedHandshakes,
+                tags.and("result", "accepted"));
+        counter(registry, "sleet.handshakes", "handshakes", handshakes, ServerMetrics::rejectedHandshakes,
+                tags.and("result", "rejected"));
         counter(registry, "sleet.messages.in", "messages", "Complete data messages received",
                 ServerMetrics::messagesIn, tags);
         counter(registry, "sleet.messages.out", "messages",
