@@ -3,6 +3,7 @@ package dev.sleet.examples;
 import dev.sleet.handshake.HttpResponse;
 import dev.sleet.handshake.OriginPolicy;
 import dev.sleet.handshake.UpgradeRequest;
+import dev.sleet.metrics.micrometer.SleetMetrics;
 import dev.sleet.rooms.PresenceListener;
 import dev.sleet.rooms.Rooms;
 import dev.sleet.rooms.redis.RedisBackplane;
@@ -11,12 +12,17 @@ import dev.sleet.server.Connection;
 import dev.sleet.server.Message;
 import dev.sleet.server.WebSocketHandler;
 import dev.sleet.server.WebSocketServer;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,12 +77,16 @@ import java.util.regex.Pattern;
  * {@code leave} events and Redis pub/sub may drop some, so every node re-reads the presence of its rooms every
  * {@code --presence-sync} seconds and tells its own members what changed that no live event told them
  * ({@code ClusterPresence}).
+ *
+ * <p>With {@code --metrics}, {@code GET /metrics} answers with the server's, the rooms' (and the backplane's and
+ * permessage-deflate's, when on) meters in Prometheus text format ({@link Metrics}), to clients on a loopback
+ * address only; without the flag {@code /metrics} is a 404 like any unknown path.
  */
 public final class ChatServer {
     static final String USAGE = "usage: ./sleet chat [--port N] [--host H] [--tls-cert FILE --tls-key FILE]"
             + " [--allow-origin ORIGIN]... [--rate N] [--burst N] [--deflate]"
             + " [--redis redis://[:password@]host:port[?prefix=P&presenceTtl=10s]] [--node N] [--presence-sync S]"
-            + " [--verbose]";
+            + " [--metrics] [--verbose]";
     private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     /** Largest message, in bytes, the chat takes; the server closes with 1009 beyond it. */
     static final int MAX_MESSAGE = 4096;
@@ -357,6 +367,51 @@ public final class ChatServer {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
             + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+    /**
+     * {@code GET /metrics} in Prometheus text format, for a Prometheus agent on the same host. Who may read it: a
+     * client whose address is a loopback one, both the socket's peer and the client address the server was told
+     * (PROXY protocol or a trusted {@code Forwarded}), so a request relayed from outside by a proxy configured to
+     * name its client is refused with 403. A proxy on the same host that does not name its client makes every
+     * request look local: do not route {@code /metrics} through one, or leave {@code --metrics} off.
+     */
+    static final class Metrics {
+        /** The Prometheus text exposition format 0.0.4, what {@link PrometheusMeterRegistry#scrape()} writes. */
+        static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+        final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+        /** Binds {@code server}'s and {@code rooms}' meters (and deflate's when {@code deflate}), tag server=chat. */
+        Metrics bind(WebSocketServer server, Rooms rooms, boolean deflate) {
+            Tags tags = Tags.of("server", "chat");
+            SleetMetrics.bind(registry, server, tags);
+            SleetMetrics.bind(registry, rooms, tags);
+            if (deflate) {
+                SleetMetrics.bindDeflate(registry, tags);
+            }
+            return this;
+        }
+
+        HttpResponse serve(UpgradeRequest request) {
+            if (!request.method().equals("GET")) {
+                return secured(HttpResponse.builder(405).header("Allow", "GET"))
+                        .body("only GET here", "text/plain; charset=utf-8").build();
+            }
+            if (!isLoopback(request.peerAddress()) || !isLoopback(request.remoteAddress())) {
+                return secured(HttpResponse.builder(403))
+                        .body("/metrics is served to loopback clients only", "text/plain; charset=utf-8").build();
+            }
+            return secured(HttpResponse.builder(200)).header("Cache-Control", "no-store")
+                    .header("Content-Type", CONTENT_TYPE).body(registry.scrape().getBytes(StandardCharsets.UTF_8))
+                    .build();
+        }
+
+        private static boolean isLoopback(InetSocketAddress a) {
+            InetAddress ip = a == null ? null : a.getAddress();
+            return ip != null && ip.isLoopbackAddress();
+        }
+    }
+
+
     /** The page, served at {@code /} and {@code /index.html} (a route each). */
     static HttpResponse index(UpgradeRequest request) {
         return get(request, INDEX, "text/html; charset=utf-8");
@@ -423,15 +478,26 @@ public final class ChatServer {
     }
 
     static WebSocketServer.Builder builder(Chat chat, String host, int port, Path tlsCert, Path tlsKey) {
-        // Routes: the WebSocket at /chat, the page and its files each on its path; an upgrade anywhere else is 404
-        // (no catch-all handler), any other plain request gets notFound (with the page's protective headers).
-        return EchoServer.listening(host, port, tlsCert, tlsKey)
+        return builder(chat, host, port, tlsCert, tlsKey, null);
+    }
+
+    /** With {@code metrics} not null: {@code /metrics} too (bind it once the server has started). */
+    static WebSocketServer.Builder builder(Chat chat, String host, int port, Path tlsCert, Path tlsKey,
+            Metrics metrics) {
+        // Routes: the WebSocket at /chat, the page and its files each on its path, /metrics with --metrics; an upgrade
+        // anywhere else is 404 (no catch-all handler), any other plain request gets notFound (with the page's
+        // protective headers).
+        WebSocketServer.Builder b = EchoServer.listening(host, port, tlsCert, tlsKey)
                 .route("/chat", chat)
                 .route("/", ChatServer::index)
                 .route("/index.html", ChatServer::index)
                 .route("/chat.js", ChatServer::script)
                 .route("/chat.css", ChatServer::style)
-                .httpHandler(ChatServer::notFound)
+                .httpHandler(ChatServer::notFound);
+        if (metrics != null) {
+            b.route("/metrics", metrics::serve);
+        }
+        return b
                 .maxMessageSize(MAX_MESSAGE);
     }
 
@@ -441,7 +507,7 @@ public final class ChatServer {
         String host;
         int port;
         try {
-            args = Args.parse(argv, USAGE, "verbose", "deflate");
+            args = Args.parse(argv, USAGE, "verbose", "deflate", "metrics");
             settings = new Settings(args.all("allow-origin"), args.number("rate", 1, 1_000_000, 10),
                     args.number("burst", 1, 1_000_000, 20),
                     Duration.ofSeconds(args.number("presence-sync", 1, 3600, 5)));
@@ -478,11 +544,16 @@ public final class ChatServer {
         }
         Path cert = args.path("tls-cert");
         Chat chat = new Chat(rooms, settings, host, cert != null, cluster);
-        WebSocketServer.Builder b = builder(chat, host, port, cert, args.path("tls-key")).nodeId(node);
+        Metrics metrics = args.flag("metrics") ? new Metrics() : null;
+        WebSocketServer.Builder b = builder(chat, host, port, cert, args.path("tls-key"), metrics).nodeId(node);
         if (args.flag("deflate")) {
             b.extension("permessage-deflate");
         }
         WebSocketServer server = b.start();
+        if (metrics != null) {
+            metrics.bind(server, rooms, args.flag("deflate"));
+            System.out.println("sleet chat serves /metrics (Prometheus text) to loopback clients only");
+        }
         ScheduledExecutorService timer = null;
         if (cluster != null) { // one timer for the whole node, never one per connection
             ClusterPresence c = cluster;
