@@ -17,7 +17,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingStream;
@@ -249,7 +248,7 @@ class FlightRecorderEventsTest {
         };
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).handler(handler)
                 .blockingHandlers(true).start();
-                SocketChannel ch = InboundPauseTest.upgraded(server.port())) {
+                SocketChannel ch = RawSockets.upgraded(server.port())) {
             long id = handler.awaitOpen().id();
             RecordedEvent paused;
             try {
@@ -273,23 +272,7 @@ class FlightRecorderEventsTest {
         for (int i = 0; i < 10_000; i++) {
             System.arraycopy(one, 0, chunk, i * one.length, one.length);
         }
-        ch.configureBlocking(false);
-        ByteBuffer buf = ByteBuffer.wrap(chunk);
-        long written = 0;
-        int stalls = 0;
-        while (written < InboundPauseTest.TOTAL && stalls < 500) {
-            if (!buf.hasRemaining()) {
-                buf.clear();
-            }
-            int n = ch.write(buf);
-            written += n;
-            if (n == 0) {
-                stalls++;
-                LockSupport.parkNanos(2_000_000);
-            } else {
-                stalls = 0;
-            }
-        }
+        long written = RawSockets.writeUntilStalled(ch, () -> ByteBuffer.wrap(chunk), InboundPauseTest.TOTAL);
         assertTrue(written < InboundPauseTest.TOTAL, "the server stopped reading; it took " + written + " bytes");
     }
 

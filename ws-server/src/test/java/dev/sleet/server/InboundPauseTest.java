@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sleet.frame.Opcode;
 import dev.sleet.testkit.RawWebSocket;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +32,7 @@ class InboundPauseTest {
         };
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).handler(handler)
                 .blockingHandlers(true).start();
-                SocketChannel ch = upgraded(server.port())) {
+                SocketChannel ch = RawSockets.upgraded(server.port())) {
             try {
                 flood(handler, ch, entered);
             } finally {
@@ -51,59 +49,14 @@ class InboundPauseTest {
             for (int i = 0; i < 10_000; i++) {
                 System.arraycopy(one, 0, chunk, i * one.length, one.length);
             }
-            ch.configureBlocking(false);
-            long written = 0;
-            int stalls = 0;
-            ByteBuffer buf = ByteBuffer.wrap(chunk);
             // Write until the server stops taking bytes for a while (it paused reading), or everything went.
-            while (written < TOTAL && stalls < 500) {
-                if (!buf.hasRemaining()) {
-                    buf.clear();
-                }
-                int n = ch.write(buf);
-                written += n;
-                if (n == 0) {
-                    stalls++;
-                    LockSupport.parkNanos(2_000_000);
-                } else {
-                    stalls = 0;
-                }
-            }
+            long written = RawSockets.writeUntilStalled(ch, () -> ByteBuffer.wrap(chunk), TOTAL);
             assertTrue(entered.await(30, TimeUnit.SECONDS));
             int mailbox = conn.actor().mailboxSize();
             // High water 4 MiB at 64 bytes a message = 65,536, plus what one readiness event still parses (4 reads of
             // 64 KiB at 6 bytes a message).
             assertTrue(mailbox <= 65_536 + 4 * 65_536 / 6 + 10, "messages waiting stay bounded: " + mailbox);
             assertTrue(written < TOTAL, "the server stopped reading; it took " + written + " bytes");
-        }
-    }
-
-    static SocketChannel upgraded(int port) throws Exception {
-        return upgraded(port, -1);
-    }
-
-    /** A raw upgraded socket; {@code receiveBuffer} (if positive) is set before connecting, so it sticks. */
-    static SocketChannel upgraded(int port, int receiveBuffer) throws Exception {
-        SocketChannel ch = SocketChannel.open();
-        if (receiveBuffer > 0) {
-            ch.socket().setReceiveBufferSize(receiveBuffer);
-        }
-        ch.connect(new InetSocketAddress("127.0.0.1", port));
-        String req = "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        ch.write(ByteBuffer.wrap(req.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-        ByteBuffer in = ByteBuffer.allocate(4096);
-        while (true) {
-            if (ch.read(in) < 0) {
-                throw new java.io.IOException("closed during the handshake");
-            }
-            String s = new String(in.array(), 0, in.position(), java.nio.charset.StandardCharsets.US_ASCII);
-            if (s.contains("\r\n\r\n")) {
-                if (!s.startsWith("HTTP/1.1 101")) {
-                    throw new java.io.IOException("no 101: " + s);
-                }
-                return ch;
-            }
         }
     }
 }

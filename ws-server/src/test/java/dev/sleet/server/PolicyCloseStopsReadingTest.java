@@ -10,7 +10,6 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,26 +53,15 @@ class PolicyCloseStopsReadingTest {
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).handler(handler)
                 .maxQueuedBytes(256 * 1024).closeTimeout(Duration.ofSeconds(60)).start()) {
             self.set(server);
-            try (SocketChannel ch = InboundPauseTest.upgraded(server.port(), 4096)) {
+            try (SocketChannel ch = RawSockets.upgraded(server.port(), 4096)) {
                 long before = bytesInAtClose.get(30, TimeUnit.SECONDS);
-                byte[] frame = RawWebSocket.encode(false, 0, Opcode.BINARY, new byte[60_000]); // never finished
-                ByteBuffer buf = ByteBuffer.wrap(frame);
-                ch.configureBlocking(false);
-                long written = 0;
-                int stalls = 0;
-                while (written < OFFERED && stalls < 500) {
-                    if (!buf.hasRemaining()) {
-                        buf = ByteBuffer.wrap(RawWebSocket.encode(false, 0, Opcode.CONTINUATION, new byte[60_000]));
-                    }
-                    int n = ch.write(buf);
-                    written += n;
-                    if (n == 0) {
-                        stalls++;
-                        LockSupport.parkNanos(2_000_000);
-                    } else {
-                        stalls = 0;
-                    }
-                }
+                // One binary message that never finishes: a first frame, then continuation frames.
+                boolean[] first = {true};
+                long written = RawSockets.writeUntilStalled(ch, () -> {
+                    Opcode op = first[0] ? Opcode.BINARY : Opcode.CONTINUATION;
+                    first[0] = false;
+                    return ByteBuffer.wrap(RawWebSocket.encode(false, 0, op, new byte[60_000]));
+                }, OFFERED);
                 assertTrue(written < OFFERED, "the server stopped taking the peer's bytes; it took " + written);
                 long read = server.metrics().bytesIn() - before;
                 assertTrue(read < 16L << 20, "read after the 1008: " + read + " bytes");
