@@ -78,7 +78,7 @@ final class Heartbeat implements Runnable {
         if (loop == null || loop.inLoop()) {
             check();
         } else {
-            loop.execute(peer, this::check);
+            loop.execute(peer, this); // runs again on the loop, where it checks; no lambda per firing
         }
     }
 

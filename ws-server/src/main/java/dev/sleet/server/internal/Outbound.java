@@ -230,7 +230,7 @@ final class Outbound {
                 count--;
                 headOffset = 0;
                 queuedBytes -= FRAME_OVERHEAD;
-                if (frame.get(frame.position()) == PONG_HEAD) {
+                if (pongBytes > 0 && frame.get(frame.position()) == PONG_HEAD) { // no read while no pong waits
                     pongBytes -= frame.remaining() + (long) FRAME_OVERHEAD;
                 }
                 if (popped++ == pongSeq) {
