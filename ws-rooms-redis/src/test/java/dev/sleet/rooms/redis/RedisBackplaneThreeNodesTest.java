@@ -127,6 +127,11 @@ class RedisBackplaneThreeNodesTest {
     void countsAndPresenceSpanTheCluster() throws Exception {
         Map<String, RawWebSocket> members = spread("lobby");
         Set<String> all = new TreeSet<>(members.keySet());
+        // Presence reaches Redis from each node's backplane thread after the join (the SPI records intent): wait for
+        // every node's writes to land, then every node must agree on the same nine members.
+        for (Cluster.Node n : cluster.nodes) {
+            Cluster.await(() -> n.rooms().clusterCount("lobby") == 9, "9 members seen from node " + n.number());
+        }
         for (Cluster.Node n : cluster.nodes) {
             assertEquals(3, n.rooms().count("lobby"), "local count");
             assertEquals(9, n.rooms().clusterCount("lobby"), "cluster count on node " + n.number());
