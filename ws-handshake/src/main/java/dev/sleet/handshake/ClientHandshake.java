@@ -321,6 +321,18 @@ public final class ClientHandshake {
                 throw new IllegalArgumentException("user info in a WebSocket URI is not sent; use a header instead");
             }
             String h = ascii.getHost();
+            int uriPort = ascii.getPort();
+            if (h == null && ascii.getRawAuthority() != null) {
+                // java.net.URI reads a name with '_' (common for container and service names) as a registry-based
+                // authority and reports no host: read "name[:port]" here with the same character rules plus '_'.
+                String authority = ascii.getRawAuthority();
+                int colon = authority.lastIndexOf(':');
+                h = colon < 0 ? authority : authority.substring(0, colon);
+                uriPort = colon < 0 || colon == authority.length() - 1 ? -1 : parsePort(authority.substring(colon + 1));
+                if (!isRegName(h)) {
+                    h = null;
+                }
+            }
             if (h == null || h.isEmpty()) {
                 throw new IllegalArgumentException("the URI has no host (a non-ASCII name must be converted with "
                         + "java.net.IDN.toASCII first): " + given);
@@ -331,7 +343,7 @@ public final class ClientHandshake {
             this.uri = given;
             this.secure = scheme.equals("wss");
             this.host = h;
-            this.port = ascii.getPort() < 0 ? (secure ? 443 : 80) : ascii.getPort();
+            this.port = uriPort < 0 ? (secure ? 443 : 80) : uriPort;
             String path = ascii.getRawPath();
             String t = (path == null || path.isEmpty() ? "/" : path)
                     + (ascii.getRawQuery() == null ? "" : "?" + ascii.getRawQuery());
@@ -343,6 +355,31 @@ public final class ClientHandshake {
                 }
             }
             this.target = t;
+        }
+
+        private static int parsePort(String digits) {
+            if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new IllegalArgumentException("bad port in the URI: " + digits);
+            }
+            int p = Integer.parseInt(digits);
+            if (p > 65535) {
+                throw new IllegalArgumentException("port out of range: " + p);
+            }
+            return p;
+        }
+
+        private static boolean isRegName(String h) {
+            if (h.isEmpty()) {
+                return false;
+            }
+            for (int i = 0; i < h.length(); i++) {
+                char c = h.charAt(i);
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
+                        || c == '_')) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /**

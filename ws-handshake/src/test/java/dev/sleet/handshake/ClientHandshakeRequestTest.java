@@ -58,6 +58,8 @@ class ClientHandshakeRequestTest {
                 new Case("ws://example.com:8080/a/b?x=1&y=%20z", "/a/b?x=1&y=%20z", "example.com:8080", "example.com",
                         8080, false),
                 new Case("ws://example.com?only=query", "/?only=query", "example.com", "example.com", 80, false),
+                new Case("ws://my_service:9000/ws", "/ws", "my_service:9000", "my_service", 9000, false),
+                new Case("wss://my_service/ws", "/ws", "my_service", "my_service", 443, true),
                 new Case("ws://127.0.0.1:9000/ws", "/ws", "127.0.0.1:9000", "127.0.0.1", 9000, false),
                 new Case("ws://[::1]/ws", "/ws", "[::1]", "::1", 80, false),
                 new Case("wss://[2001:db8::7]:8443/", "/", "[2001:db8::7]:8443", "2001:db8::7", 8443, true),
@@ -78,7 +80,8 @@ class ClientHandshakeRequestTest {
     @Test
     void refusesUrisThatCannotBeAWebSocketUri() {
         for (String bad : List.of("http://example.com/", "ftp://example.com/", "ws://example.com/#frag",
-                "ws://user:pw@example.com/", "ws:opaque", "/relative", "ws:///nohost")) {
+                "ws://user:pw@example.com/", "ws:opaque", "/relative", "ws:///nohost", "ws://bad_name:99999/", "ws://bad_name:8x/",
+                "ws://bad%20name/")) {
             assertThrows(IllegalArgumentException.class, () -> ClientHandshake.builder(URI.create(bad)), bad);
         }
     }
