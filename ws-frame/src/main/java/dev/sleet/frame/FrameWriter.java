@@ -1,7 +1,6 @@
 package dev.sleet.frame;
 
 import dev.sleet.frame.internal.FrameHeaders;
-import dev.sleet.frame.internal.MaskKeys;
 import dev.sleet.frame.spi.OutboundTransform;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -15,7 +14,8 @@ import java.util.function.IntSupplier;
  *
  * <p>Roles (RFC 6455 §5.1, §5.3): a {@link Role#SERVER} writer never masks; a {@link Role#CLIENT} writer masks
  * every frame with a fresh key from its key source, masking the copy in the output buffer (the caller's payload
- * is left untouched).
+ * is left untouched). By default a client writer has its own {@link MaskKeySource} (ChaCha20 seeded from a
+ * {@code SecureRandom}, no {@code SecureRandom} call per frame).
  *
  * <p>Fragmentation (§5.4): {@link #beginMessage} splits a data message into frames of at most the configured
  * fragment size — the first with the message's opcode, the rest CONTINUATION, the last with FIN. Control
@@ -53,7 +53,7 @@ public final class FrameWriter {
     private int maskKey;
     private int maskOffset;
 
-    /** A writer for {@code role} that does not fragment; a client writer draws keys from a {@link java.security.SecureRandom}. */
+    /** A writer for {@code role} that does not fragment; a client writer draws keys from its own {@link MaskKeySource}. */
     public FrameWriter(Role role) {
         this(role, NO_FRAGMENTATION, null, null);
     }
@@ -68,8 +68,8 @@ public final class FrameWriter {
      *
      * @param role the role this endpoint plays
      * @param fragmentSize the largest payload per data frame (≥ 1), or {@link #NO_FRAGMENTATION}
-     * @param maskKeys where a client writer takes masking keys (big-endian key bytes); {@code null} for a
-     *     {@link java.security.SecureRandom}. Ignored by a server writer.
+     * @param maskKeys where a client writer takes masking keys (big-endian key bytes); {@code null} for a new
+     *     {@link MaskKeySource} of its own. Ignored by a server writer.
      * @param outbound the negotiated extension's outbound transform, or {@code null}
      */
     public FrameWriter(Role role, int fragmentSize, IntSupplier maskKeys, OutboundTransform outbound) {
@@ -79,7 +79,7 @@ public final class FrameWriter {
         }
         this.masking = role == Role.CLIENT;
         this.fragmentSize = fragmentSize;
-        this.maskKeys = maskKeys != null ? maskKeys : MaskKeys.SECURE;
+        this.maskKeys = !masking ? null : maskKeys != null ? maskKeys : new MaskKeySource();
         this.outbound = outbound;
     }
 
