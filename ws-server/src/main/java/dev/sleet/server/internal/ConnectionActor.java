@@ -85,7 +85,7 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
             }
             case ConnectionEvent.BinaryIn b -> {
                 try {
-                    handler.onMessage(facade, new Message.Binary(ByteBuffer.wrap(b.data()).asReadOnlyBuffer()));
+                    handler.onMessage(facade, Message.Binary.wrap(b.data()));
                 } finally {
                     connection.inboundHandled(b.data().length);
                 }
