@@ -216,7 +216,7 @@ public final class ChatServer {
 
         @Override
         public void onOpen(Connection c) {
-            Member m = c.state();
+            Member m = c.state(Member.class);
             c.send("{\"type\":\"welcome\",\"id\":\"" + c.id() + "\",\"name\":" + Json.str(m.name) + ",\"room\":"
                     + Json.str(m.room) + ",\"maxBytes\":" + MAX_MESSAGE + "}");
             rooms.join(c, m.room, Map.of("name", m.name));
@@ -224,7 +224,7 @@ public final class ChatServer {
 
         @Override
         public void onMessage(Connection c, Message message) {
-            Member m = c.state();
+            Member m = c.state(Member.class);
             if (!c.isOpen()) {
                 return; // already closed (e.g. for flooding): what was still in the mailbox is dropped
             }
@@ -257,7 +257,8 @@ public final class ChatServer {
          */
         @Override
         public void joined(String room, Connection connection, int members) {
-            if (!(connection.state() instanceof Member m)) {
+            Member m = connection.state(Member.class);
+            if (m == null) {
                 return;
             }
             rooms.broadcastExcept(room, memberEvent("join", connection.id(), m.name), connection);
@@ -272,7 +273,8 @@ public final class ChatServer {
         /** A member of this node left (or ended): everyone left in the room, on every node, gets a {@code leave}. */
         @Override
         public void left(String room, Connection connection, int members) {
-            if (!(connection.state() instanceof Member m)) {
+            Member m = connection.state(Member.class);
+            if (m == null) {
                 return;
             }
             if (members == 0 && cluster != null) {

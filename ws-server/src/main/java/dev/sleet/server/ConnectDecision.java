@@ -26,7 +26,7 @@ public sealed interface ConnectDecision permits ConnectDecision.Accept, ConnectD
         return Accept.DEFAULT;
     }
 
-    /** Accept and attach {@code state}, readable later with {@link Connection#state()}. */
+    /** Accept and attach {@code state}, readable later with {@link Connection#state(Class)}. */
     static Accept accept(Object state) {
         return new Accept(null, state);
     }

@@ -5,7 +5,6 @@ import dev.sleet.frame.CloseStatus;
 import dev.sleet.handshake.UpgradeRequest;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -91,9 +90,12 @@ public interface Connection {
      */
     java.util.concurrent.CompletionStage<CloseStatus> closeFuture();
 
-    /** The state the handler attached when it accepted the connection, or null. */
-    <T> T state();
-
-    /** Free-form attributes for handler code; a concurrent map. */
-    Map<String, Object> attributes();
+    /**
+     * The state the handler attached when it accepted the connection ({@link ConnectDecision#accept(Object)}), as
+     * a {@code type}: {@code Member m = connection.state(Member.class)}; null when none was attached. For data that
+     * changes while the connection lives, attach a mutable object of your own (one per connection) as the state.
+     *
+     * @throws ClassCastException naming both types, when the state attached is not a {@code type}
+     */
+    <T> T state(Class<T> type);
 }
