@@ -592,8 +592,8 @@ public interface WebSocketServer extends AutoCloseable {
          * comes before the TLS handshake, as a TCP load balancer sends it, and is read from the raw socket.
          *
          * <p>The header names the real client: {@link Connection#remoteAddress()} and
-         * {@link dev.sleet.handshake.UpgradeRequest#remoteAddress()} return it, and
-         * {@link dev.sleet.handshake.UpgradeRequest#peerAddress()} the proxy. A {@code LOCAL} command (the proxy's
+         * {@link dev.sleet.handshake.HttpServerRequest#remoteAddress()} return it, and
+         * {@link dev.sleet.handshake.HttpServerRequest#peerAddress()} the proxy. A {@code LOCAL} command (the proxy's
          * health check), {@code UNKNOWN} or an address family without addresses keeps the socket's own address. A
          * missing, malformed or too long header (v1 over 107 bytes, v2 over 4 KiB) closes the connection without an
          * answer; the header must arrive within {@link #handshakeTimeout(Duration)}. Only turn this on when every
@@ -613,9 +613,9 @@ public interface WebSocketServer extends AutoCloseable {
          * ({@code 10.0.0.0/8}, {@code fd00::/8}); default none, and the headers are never read. Each call replaces
          * the set. When the request comes from a trusted address, the server walks the forwarded addresses from the
          * right and takes the first one that is not trusted as
-         * {@link dev.sleet.handshake.UpgradeRequest#remoteAddress()} (and {@link Connection#remoteAddress()}), and
+         * {@link dev.sleet.handshake.HttpServerRequest#remoteAddress()} (and {@link Connection#remoteAddress()}), and
          * that hop's {@code proto} as
-         * {@link dev.sleet.handshake.UpgradeRequest#secure()}; see {@link TrustedProxies#resolve}. With
+         * {@link dev.sleet.handshake.HttpServerRequest#secure()}; see {@link TrustedProxies#resolve}. With
          * {@link #proxyProtocol(boolean)} the walk starts from the address the PROXY header named.
          *
          * @throws IllegalArgumentException for a host name, a malformed address or a prefix out of range

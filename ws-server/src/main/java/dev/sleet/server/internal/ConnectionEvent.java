@@ -2,6 +2,7 @@ package dev.sleet.server.internal;
 
 import dev.sleet.frame.CloseStatus;
 import dev.sleet.handshake.HandshakeResult;
+import dev.sleet.handshake.HttpServerRequest;
 import dev.sleet.handshake.UpgradeRequest;
 
 /**
@@ -23,7 +24,7 @@ sealed interface ConnectionEvent {
     }
 
     /** A plain HTTP request for the plain-HTTP handler; {@code keepAlive} when the connection may persist after it. */
-    record PlainRequest(UpgradeRequest request, dev.sleet.server.HttpHandler handler, boolean keepAlive)
+    record PlainRequest(HttpServerRequest request, dev.sleet.server.HttpHandler handler, boolean keepAlive)
             implements ConnectionEvent {
     }
 
