@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * A handler's answer to an upgrade request ({@link WebSocketHandler#onConnect}, or later through
- * {@link WebSocketHandler#onConnectAsync}), given before the server writes its 101 response (LIFE-02): accept,
+ * {@link WebSocketHandler#onConnectAsync}), given before the server writes its 101 response (RFC 6455 §4.2.2): accept,
  * optionally choosing a subprotocol, attaching per-connection state and adding response headers
  * ({@code Set-Cookie}); or reject with an HTTP status, headers ({@code WWW-Authenticate}, {@code Retry-After}) and a
  * short reason sent as the body.

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * One open WebSocket connection. Every method is safe to call from any thread and none blocks: sends are queued
- * for the connection's event loop and report their outcome at once (ACTOR-03, ACTOR-04).
+ * for the connection's event loop and report their outcome at once.
  */
 public interface Connection {
 
@@ -73,13 +73,13 @@ public interface Connection {
     /**
      * Sends {@code message} to this connection's actor; the handler receives it in
      * {@link WebSocketHandler#onInfo}, in the same mailbox as (and ordered with) the connection's frames
-     * (ACTOR-02). Returns false when the connection's actor has ended.
+     * Returns false when the connection's actor has ended.
      */
     boolean tell(Object message);
 
     /**
      * The connection's actor, for {@code watch}/{@code link} from other actors: it ends when the connection ends,
-     * and watchers hear why (ACTOR-06).
+     * and watchers hear why.
      */
     ActorRef<?> actor();
 

@@ -12,7 +12,7 @@ import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /**
- * TLS settings for a wss:// listener (SERVE-02): where the certificate and key come from, and which protocols,
+ * TLS settings for a wss:// listener: where the certificate and key come from, and which protocols,
  * cipher suites and ALPN names to offer. Key material comes from exactly one of: PEM files, a {@link KeyStore},
  * or a ready {@link SSLContext} (then protocols and suites are still applied to each engine).
  *

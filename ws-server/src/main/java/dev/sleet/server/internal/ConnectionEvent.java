@@ -6,7 +6,7 @@ import dev.sleet.handshake.HttpServerRequest;
 import dev.sleet.handshake.UpgradeRequest;
 
 /**
- * What a connection's actor receives (ACTOR-02): protocol events from the event loop and user messages sent with
+ * What a connection's actor receives: protocol events from the event loop and user messages sent with
  * {@code Connection.tell}, as distinct types in one ordered mailbox.
  */
 sealed interface ConnectionEvent {
