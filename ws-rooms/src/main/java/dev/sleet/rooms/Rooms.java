@@ -49,6 +49,7 @@ public final class Rooms implements AutoCloseable {
         return builder().build();
     }
 
+    /** A builder, to give rooms a backplane. */
     public static Builder builder() {
         return new Builder();
     }
@@ -228,6 +229,7 @@ public final class Rooms implements AutoCloseable {
                     + providers.stream().flatMap(p -> p.schemes().stream()).sorted().toList());
         }
 
+        /** The rooms, started with their backplane (a local one when none was given). */
         public Rooms build() {
             return new Rooms(backplane != null ? backplane : new LocalBackplane("local-" + UUID.randomUUID()));
         }

@@ -54,6 +54,7 @@ public sealed interface ConnectDecision permits ConnectDecision.Accept, ConnectD
     record Accept(String subprotocol, Object state, HttpHeaders headers) implements ConnectDecision {
         static final Accept DEFAULT = new Accept(null, null);
 
+        /** Checks the headers: none may be a field the handshake owns. */
         public Accept {
             Objects.requireNonNull(headers, "headers");
             for (int i = 0; i < headers.size(); i++) {
@@ -104,6 +105,7 @@ public sealed interface ConnectDecision permits ConnectDecision.Accept, ConnectD
      * {@code Transfer-Encoding}).
      */
     record Reject(int status, String reason, HttpHeaders headers) implements ConnectDecision {
+        /** Checks the status (4xx or 5xx), the reason's length and the headers. */
         public Reject {
             if (status < 400 || status > 599) {
                 throw new IllegalArgumentException("a rejection needs a 4xx or 5xx status, not " + status);

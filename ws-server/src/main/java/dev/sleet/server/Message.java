@@ -15,6 +15,7 @@ public sealed interface Message permits Message.Text, Message.Binary {
 
     /** A text message (opcode 0x1), decoded from UTF-8 that was validated as it arrived. */
     record Text(String text, int size) implements Message {
+        /** A text message; {@code size} is its UTF-8 length. */
         public Text {
             Objects.requireNonNull(text, "text");
         }

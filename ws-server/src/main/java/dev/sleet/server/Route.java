@@ -18,6 +18,7 @@ import java.util.Objects;
  */
 public record Route(String path, WebSocketHandler handler, HttpHandler httpHandler) {
 
+    /** Checks the path and that at least one handler is given. */
     public Route {
         Objects.requireNonNull(path, "path");
         if (handler == null && httpHandler == null) {
