@@ -3,12 +3,16 @@
  * validation, {@code Sec-WebSocket-Accept}, subprotocol and extension negotiation, {@code Origin} checks, and the
  * 101 and error responses. No dependencies.
  */
+@SuppressWarnings("module") // the qualified export names dev.sleet.server, which is compiled later
 module dev.sleet.handshake {
     // API
     exports dev.sleet.handshake;
 
     // SPI
     exports dev.sleet.handshake.spi;
+
+    // Internal: the server builds the request views handlers read (ServerRequests); no one else may
+    exports dev.sleet.handshake.internal to dev.sleet.server;
 
     // Services
     uses dev.sleet.handshake.spi.ExtensionProvider;

@@ -1,5 +1,5 @@
 /**
- * Rooms over Sleet connections (ROOM-01..06): join, leave, encode-once broadcast, clean-up when a connection
+ * Rooms over Sleet connections: join, leave, encode-once broadcast, clean-up when a connection
  * ends, presence, and a backplane SPI through which other modules carry broadcasts between nodes.
  */
 module dev.sleet.rooms {

@@ -10,7 +10,7 @@ import java.util.Objects;
  * <pre>{@code
  * SpawnOptions opts = SpawnOptions.defaults()
  *         .name("db-writer")
- *         .bounded(1_000, OverflowPolicy.REJECT)
+ *         .bounded(1_000, MailboxOverflowPolicy.REJECT)
  *         .restart(3, Duration.ofSeconds(10))
  *         .virtualThreads();
  * }</pre>
@@ -54,7 +54,7 @@ public final class SpawnOptions {
     /**
      * Sets the mailbox.
      *
-     * @param mailbox {@link Mailbox#unbounded()} or {@link Mailbox#bounded(int, OverflowPolicy)}
+     * @param mailbox {@link Mailbox#unbounded()} or {@link Mailbox#bounded(int, MailboxOverflowPolicy)}
      * @return a copy with the mailbox
      */
     public SpawnOptions mailbox(Mailbox mailbox) {
@@ -78,7 +78,7 @@ public final class SpawnOptions {
      * @return a copy with a bounded mailbox
      * @throws IllegalArgumentException if {@code capacity < 1}
      */
-    public SpawnOptions bounded(int capacity, OverflowPolicy policy) {
+    public SpawnOptions bounded(int capacity, MailboxOverflowPolicy policy) {
         return mailbox(Mailbox.bounded(capacity, policy));
     }
 
@@ -208,7 +208,7 @@ public final class SpawnOptions {
          * @return the bounded mailbox
          * @throws IllegalArgumentException if {@code capacity < 1}
          */
-        static Mailbox bounded(int capacity, OverflowPolicy policy) {
+        static Mailbox bounded(int capacity, MailboxOverflowPolicy policy) {
             return new Bounded(capacity, policy);
         }
 
@@ -222,7 +222,7 @@ public final class SpawnOptions {
          * @param capacity the capacity
          * @param policy   what {@code tell} does when it is full
          */
-        record Bounded(int capacity, OverflowPolicy policy) implements Mailbox {
+        record Bounded(int capacity, MailboxOverflowPolicy policy) implements Mailbox {
             /**
              * Checks the components.
              *

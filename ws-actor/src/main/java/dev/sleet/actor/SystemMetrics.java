@@ -12,8 +12,8 @@ package dev.sleet.actor;
  * @param crashes           exceptions thrown by handlers (each crash, restarted or not)
  * @param restarts          supervised restarts
  * @param deadLetters       messages told to stopped actors, or left in a mailbox when its actor stopped
- * @param mailboxRejected   tells refused by a full bounded mailbox ({@link OverflowPolicy#REJECT})
- * @param mailboxDropped    messages discarded by a full bounded mailbox ({@link OverflowPolicy#DROP_NEWEST})
+ * @param mailboxRejected   tells refused by a full bounded mailbox ({@link MailboxOverflowPolicy#REJECT})
+ * @param mailboxDropped    messages discarded by a full bounded mailbox ({@link MailboxOverflowPolicy#DROP_NEWEST})
  * @param pendingTimers     timers neither fired nor cancelled
  */
 public record SystemMetrics(int workers, long liveActors, long actorsSpawned, long actorsStopped,

@@ -4,9 +4,9 @@ package dev.sleet.actor;
 public enum TellResult {
     /** The mailbox accepted the message. */
     ENQUEUED,
-    /** A bounded mailbox with {@link OverflowPolicy#REJECT} is full; the message was not enqueued. */
+    /** A bounded mailbox with {@link MailboxOverflowPolicy#REJECT} is full; the message was not enqueued. */
     MAILBOX_FULL,
-    /** A bounded mailbox with {@link OverflowPolicy#DROP_NEWEST} is full; the message was discarded. */
+    /** A bounded mailbox with {@link MailboxOverflowPolicy#DROP_NEWEST} is full; the message was discarded. */
     DROPPED,
     /** The actor has stopped (or is stopping), or its system is shutting down; the message was discarded. */
     DEAD;

@@ -57,8 +57,8 @@ class ActorApiBadInputTest {
         assertSame(SpawnOptions.Mailbox.UNBOUNDED, d.mailbox());
         assertSame(SpawnOptions.Supervision.STOP, d.supervision());
         assertEquals(SpawnOptions.Execution.DISPATCHER, d.execution());
-        SpawnOptions all = d.bounded(8, OverflowPolicy.DROP_NEWEST).restart(2, Duration.ofSeconds(1)).virtualThreads();
-        assertEquals(new SpawnOptions.Mailbox.Bounded(8, OverflowPolicy.DROP_NEWEST), all.mailbox());
+        SpawnOptions all = d.bounded(8, MailboxOverflowPolicy.DROP_NEWEST).restart(2, Duration.ofSeconds(1)).virtualThreads();
+        assertEquals(new SpawnOptions.Mailbox.Bounded(8, MailboxOverflowPolicy.DROP_NEWEST), all.mailbox());
         assertEquals(new SpawnOptions.Supervision.Restart(2, Duration.ofSeconds(1)), all.supervision());
         assertEquals(SpawnOptions.Execution.VIRTUAL_THREADS, all.execution());
         assertEquals(SpawnOptions.Execution.DISPATCHER, all.dispatcher().execution());

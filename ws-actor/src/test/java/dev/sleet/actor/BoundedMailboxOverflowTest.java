@@ -56,7 +56,7 @@ class BoundedMailboxOverflowTest {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger handled = new AtomicInteger();
-        ActorRef<Integer> ref = blocked(SpawnOptions.defaults().bounded(capacity, OverflowPolicy.REJECT),
+        ActorRef<Integer> ref = blocked(SpawnOptions.defaults().bounded(capacity, MailboxOverflowPolicy.REJECT),
                 entered, release, handled);
         ref.tell(-1);
         assertTrue(entered.await(5, TimeUnit.SECONDS));
@@ -78,7 +78,7 @@ class BoundedMailboxOverflowTest {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger handled = new AtomicInteger();
-        ActorRef<Integer> ref = blocked(SpawnOptions.defaults().bounded(5, OverflowPolicy.DROP_NEWEST),
+        ActorRef<Integer> ref = blocked(SpawnOptions.defaults().bounded(5, MailboxOverflowPolicy.DROP_NEWEST),
                 entered, release, handled);
         ref.tell(-1);
         assertTrue(entered.await(5, TimeUnit.SECONDS));
@@ -107,7 +107,7 @@ class BoundedMailboxOverflowTest {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger handled = new AtomicInteger();
-        ActorRef<Integer> ref = blocked(SpawnOptions.defaults().bounded(capacity, OverflowPolicy.REJECT),
+        ActorRef<Integer> ref = blocked(SpawnOptions.defaults().bounded(capacity, MailboxOverflowPolicy.REJECT),
                 entered, release, handled);
         ref.tell(-1);
         assertTrue(entered.await(5, TimeUnit.SECONDS));
@@ -157,7 +157,7 @@ class BoundedMailboxOverflowTest {
             public void onSignal(ActorContext<Object> ctx, Signal signal) {
                 probe.add(signal);
             }
-        }, SpawnOptions.defaults().bounded(2, OverflowPolicy.REJECT));
+        }, SpawnOptions.defaults().bounded(2, MailboxOverflowPolicy.REJECT));
         watcher.tell("watch");
         assertTrue(entered.await(5, TimeUnit.SECONDS));
         watcher.tell("a");
@@ -172,9 +172,9 @@ class BoundedMailboxOverflowTest {
     @Test
     void badCapacitiesAreRefused() {
         assertThrows(IllegalArgumentException.class,
-                () -> SpawnOptions.defaults().bounded(0, OverflowPolicy.REJECT));
+                () -> SpawnOptions.defaults().bounded(0, MailboxOverflowPolicy.REJECT));
         assertThrows(IllegalArgumentException.class,
-                () -> SpawnOptions.defaults().bounded(-5, OverflowPolicy.DROP_NEWEST));
+                () -> SpawnOptions.defaults().bounded(-5, MailboxOverflowPolicy.DROP_NEWEST));
         assertThrows(NullPointerException.class, () -> SpawnOptions.defaults().bounded(5, null));
     }
 }

@@ -58,31 +58,37 @@ public record DeflateConfig(
         return defaults().withServerNoContextTakeover(true).withClientNoContextTakeover(true);
     }
 
+    /** This configuration with deflate level {@code level}, 0 (store) to 9 (best). */
     public DeflateConfig withCompressionLevel(int level) {
         return new DeflateConfig(level, threshold, serverNoContextTakeover, clientNoContextTakeover,
                 serverMaxWindowBits, clientMaxWindowBits);
     }
 
+    /** This configuration sending messages shorter than {@code bytes} uncompressed. */
     public DeflateConfig withThreshold(int bytes) {
         return new DeflateConfig(compressionLevel, bytes, serverNoContextTakeover, clientNoContextTakeover,
                 serverMaxWindowBits, clientMaxWindowBits);
     }
 
+    /** This configuration asking (or not) for {@code server_no_context_takeover}. */
     public DeflateConfig withServerNoContextTakeover(boolean on) {
         return new DeflateConfig(compressionLevel, threshold, on, clientNoContextTakeover, serverMaxWindowBits,
                 clientMaxWindowBits);
     }
 
+    /** This configuration asking (or not) for {@code client_no_context_takeover}. */
     public DeflateConfig withClientNoContextTakeover(boolean on) {
         return new DeflateConfig(compressionLevel, threshold, serverNoContextTakeover, on, serverMaxWindowBits,
                 clientMaxWindowBits);
     }
 
+    /** This configuration compressing with a window of 2^{@code bits} bytes, 8–15. */
     public DeflateConfig withServerMaxWindowBits(int bits) {
         return new DeflateConfig(compressionLevel, threshold, serverNoContextTakeover, clientNoContextTakeover, bits,
                 clientMaxWindowBits);
     }
 
+    /** This configuration asking clients for a window of 2^{@code bits} bytes, 8–15. */
     public DeflateConfig withClientMaxWindowBits(int bits) {
         return new DeflateConfig(compressionLevel, threshold, serverNoContextTakeover, clientNoContextTakeover,
                 serverMaxWindowBits, bits);

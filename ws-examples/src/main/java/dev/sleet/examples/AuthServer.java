@@ -78,13 +78,13 @@ public final class AuthServer {
 
         @Override
         public void onOpen(Connection connection) {
-            connection.send("hello " + connection.<String>state());
+            connection.send("hello " + connection.state(String.class));
         }
 
         @Override
         public void onMessage(Connection connection, Message message) {
             if (message instanceof Message.Text t) {
-                connection.send(connection.<String>state() + ": " + t.text());
+                connection.send(connection.state(String.class) + ": " + t.text());
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.sleet.examples;
 
 import dev.sleet.handshake.HttpResponse;
 import dev.sleet.handshake.OriginPolicy;
+import dev.sleet.handshake.HttpServerRequest;
 import dev.sleet.handshake.UpgradeRequest;
 import dev.sleet.metrics.micrometer.SleetMetrics;
 import dev.sleet.rooms.PresenceListener;
@@ -216,7 +217,7 @@ public final class ChatServer {
 
         @Override
         public void onOpen(Connection c) {
-            Member m = c.state();
+            Member m = c.state(Member.class);
             c.send("{\"type\":\"welcome\",\"id\":\"" + c.id() + "\",\"name\":" + Json.str(m.name) + ",\"room\":"
                     + Json.str(m.room) + ",\"maxBytes\":" + MAX_MESSAGE + "}");
             rooms.join(c, m.room, Map.of("name", m.name));
@@ -224,7 +225,7 @@ public final class ChatServer {
 
         @Override
         public void onMessage(Connection c, Message message) {
-            Member m = c.state();
+            Member m = c.state(Member.class);
             if (!c.isOpen()) {
                 return; // already closed (e.g. for flooding): what was still in the mailbox is dropped
             }
@@ -257,7 +258,8 @@ public final class ChatServer {
          */
         @Override
         public void joined(String room, Connection connection, int members) {
-            if (!(connection.state() instanceof Member m)) {
+            Member m = connection.state(Member.class);
+            if (m == null) {
                 return;
             }
             rooms.broadcastExcept(room, memberEvent("join", connection.id(), m.name), connection);
@@ -272,7 +274,8 @@ public final class ChatServer {
         /** A member of this node left (or ended): everyone left in the room, on every node, gets a {@code leave}. */
         @Override
         public void left(String room, Connection connection, int members) {
-            if (!(connection.state() instanceof Member m)) {
+            Member m = connection.state(Member.class);
+            if (m == null) {
                 return;
             }
             if (members == 0 && cluster != null) {
@@ -391,7 +394,7 @@ public final class ChatServer {
             return this;
         }
 
-        HttpResponse serve(UpgradeRequest request) {
+        HttpResponse serve(HttpServerRequest request) {
             if (!request.method().equals("GET")) {
                 return secured(HttpResponse.builder(405).header("Allow", "GET"))
                         .body("only GET here", "text/plain; charset=utf-8").build();
@@ -413,26 +416,26 @@ public final class ChatServer {
 
 
     /** The page, served at {@code /} and {@code /index.html} (a route each). */
-    static HttpResponse index(UpgradeRequest request) {
+    static HttpResponse index(HttpServerRequest request) {
         return get(request, INDEX, "text/html; charset=utf-8");
     }
 
     /** The page's script ({@code /chat.js}). */
-    static HttpResponse script(UpgradeRequest request) {
+    static HttpResponse script(HttpServerRequest request) {
         return get(request, SCRIPT, "text/javascript; charset=utf-8");
     }
 
     /** The page's style ({@code /chat.css}). */
-    static HttpResponse style(UpgradeRequest request) {
+    static HttpResponse style(HttpServerRequest request) {
         return get(request, STYLE, "text/css; charset=utf-8");
     }
 
     /** Every other plain request: 404, with the same protective headers as the page. */
-    static HttpResponse notFound(UpgradeRequest request) {
+    static HttpResponse notFound(HttpServerRequest request) {
         return secured(HttpResponse.builder(404)).body("not found", "text/plain; charset=utf-8").build();
     }
 
-    private static HttpResponse get(UpgradeRequest request, byte[] body, String type) {
+    private static HttpResponse get(HttpServerRequest request, byte[] body, String type) {
         if (!request.method().equals("GET")) {
             return secured(HttpResponse.builder(405).header("Allow", "GET"))
                     .body("only GET here", "text/plain; charset=utf-8").build();

@@ -29,6 +29,8 @@ public record CloseStatus(int code, String reason) {
     public static final CloseStatus ABNORMAL = new CloseStatus(CloseCodes.ABNORMAL, "");
 
     /**
+     * A status with {@code code} and {@code reason} ({@code null} reads as empty).
+     *
      * @throws IllegalArgumentException when {@code code} is not in 0–65535
      */
     public CloseStatus {

@@ -7,7 +7,11 @@ package dev.sleet.frame;
 public class InvalidPayloadException extends WebSocketException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what was wrong with the data */
+    /**
+     * Data that is not what its type says (1007).
+     *
+     * @param message what was wrong with the data
+     */
     public InvalidPayloadException(String message) {
         super(CloseCodes.INVALID_PAYLOAD, message);
     }

@@ -7,7 +7,11 @@ package dev.sleet.frame;
 public class MessageTooBigException extends WebSocketException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message which limit was exceeded, and by what */
+    /**
+     * A message or frame over a configured limit (1009).
+     *
+     * @param message which limit was exceeded, and by what
+     */
     public MessageTooBigException(String message) {
         super(CloseCodes.MESSAGE_TOO_BIG, message);
     }

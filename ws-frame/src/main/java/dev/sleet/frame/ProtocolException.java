@@ -7,7 +7,11 @@ package dev.sleet.frame;
 public class ProtocolException extends WebSocketException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message the rule that was broken */
+    /**
+     * A broken rule of RFC 6455 (1002).
+     *
+     * @param message the rule that was broken
+     */
     public ProtocolException(String message) {
         super(CloseCodes.PROTOCOL_ERROR, message);
     }

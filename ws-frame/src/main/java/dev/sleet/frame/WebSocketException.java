@@ -11,9 +11,12 @@ package dev.sleet.frame;
 public class WebSocketException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The close code the connection ends with. */
     private final int closeCode;
 
     /**
+     * An error that ends the connection with {@code closeCode}.
+     *
      * @param closeCode the close code to send, one that {@link CloseCodes#isValidOnWire(int)} accepts
      * @param message what went wrong, for logs and for the close reason
      */
@@ -23,6 +26,8 @@ public class WebSocketException extends RuntimeException {
     }
 
     /**
+     * An error that ends the connection with {@code closeCode}, caused by {@code cause}.
+     *
      * @param closeCode the close code to send
      * @param message what went wrong
      * @param cause the underlying failure

@@ -30,7 +30,9 @@ public final class HandshakeException extends RuntimeException {
     /** The status for too many header fields or too many header bytes (RFC 6585 §5). */
     public static final int HEADER_FIELDS_TOO_LARGE = 431;
 
+    /** The HTTP status to answer with. */
     private final int status;
+    /** The short reason sent as the body. */
     private final String reason;
     private final transient HttpHeaders headers;
 

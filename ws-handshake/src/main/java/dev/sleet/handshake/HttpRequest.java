@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * <p>The target is kept as sent. {@link #path()} and {@link #rawQuery()} split it; for the absolute form
  * ({@code GET http://host/chat?x HTTP/1.1}, which RFC 6455 §4.2.1 also allows) they describe the part after the
- * authority. Neither is percent-decoded; {@link UpgradeRequest#queryParams()} decodes the query.
+ * authority. Neither is percent-decoded; {@link HttpServerRequest#queryParams()} decodes the query.
  */
 public final class HttpRequest {
 

@@ -9,7 +9,11 @@ public final class ProxyProtocolException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
-    /** @param message what is wrong with the header */
+    /**
+     * A missing or malformed PROXY protocol header.
+     *
+     * @param message what is wrong with the header
+     */
     public ProxyProtocolException(String message) {
         super(message, null, false, false);
     }

@@ -44,10 +44,14 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ProxyProtocolParser {
 
-    /** The longest v1 line, CRLF included (the specification's figure). */
+    /** The longest v1 line, CRLF included (the specification's figure) */
     public static final int MAX_V1_HEADER = 107;
     /** The longest v2 header accepted: the 16 fixed bytes plus addresses and TLVs. */
     public static final int MAX_V2_HEADER = 4096;
+
+    /** A parser waiting for the first byte of a header. */
+    public ProxyProtocolParser() {
+    }
 
     private static final byte[] V2_SIGNATURE = {
         0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};

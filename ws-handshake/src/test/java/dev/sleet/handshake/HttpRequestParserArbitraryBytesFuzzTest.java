@@ -74,8 +74,7 @@ class HttpRequestParserArbitraryBytesFuzzTest {
     private static String handshake(HttpRequest request) {
         try {
             HandshakeResult result = NEGOTIATOR.negotiate(request);
-            UpgradeRequest view = UpgradeRequest.of(request, ADDRESS, ADDRESS)
-                    .withSubprotocol(result.subprotocol().orElse(null));
+            UpgradeRequest view = TestRequests.upgrade(request, ADDRESS, ADDRESS);
             assertEquals(request.path(), view.path());
             assertTrue(HandshakeResponses.switchingProtocols(result).remaining() > 0);
             return request + " -> 101 " + result + " " + view.queryParams();

@@ -1,5 +1,7 @@
 package dev.sleet.handshake;
 
+import dev.sleet.handshake.internal.ServerRequests;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -80,5 +82,17 @@ final class TestRequests {
         byte[] a = new byte[d.remaining()];
         d.get(a);
         return new String(a, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The upgrade view the server builds of {@code request} from {@code remote} on {@code local}: no TLS, no proxy. */
+    static UpgradeRequest upgrade(HttpRequest request, InetSocketAddress remote, InetSocketAddress local) {
+        return ServerRequests.upgrade(http(request, remote, local, null));
+    }
+
+    /** The plain view the server builds of {@code request}, with {@code serverName} as the TLS SNI name or null. */
+    static HttpServerRequest http(HttpRequest request, InetSocketAddress remote, InetSocketAddress local,
+                                  String serverName) {
+        return ServerRequests.http(request, remote, remote, local, serverName, serverName != null,
+                TrustedProxies.none());
     }
 }

@@ -4,6 +4,7 @@ import static dev.sleet.handshake.TestRequests.MINIMAL;
 import static dev.sleet.handshake.TestRequests.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sleet.handshake.internal.ServerRequests;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ class UpgradeRequestCookieParsingTest {
         for (String f : cookieFields) {
             extra.append("Cookie: ").append(f).append("\r\n");
         }
-        return UpgradeRequest.of(parse(MINIMAL.replace("Upgrade: websocket\r\n",
+        return TestRequests.upgrade(parse(MINIMAL.replace("Upgrade: websocket\r\n",
                 "Upgrade: websocket\r\n" + extra)), REMOTE, LOCAL);
     }
 
@@ -85,7 +86,7 @@ class UpgradeRequestCookieParsingTest {
 
     @Test
     void theViewsCopiesSeeTheSameCookies() {
-        UpgradeRequest r = with("a=1").withSecure(true);
+        UpgradeRequest r = ServerRequests.withPathParams(with("a=1"), Map.of("p", "v"));
         assertEquals(Optional.of("1"), r.cookie("a"));
     }
 }

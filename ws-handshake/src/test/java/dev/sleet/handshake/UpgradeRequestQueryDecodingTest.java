@@ -1,5 +1,6 @@
 package dev.sleet.handshake;
 
+import dev.sleet.handshake.internal.ServerRequests;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -11,21 +12,23 @@ import static dev.sleet.handshake.TestRequests.BROWSER;
 import static dev.sleet.handshake.TestRequests.MINIMAL;
 import static dev.sleet.handshake.TestRequests.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The handler's view of the request (LIFE-01): decoded query, headers, addresses, subprotocols, SNI. */
+/** The handler's view of the request: decoded query, headers, addresses, subprotocols asked for, SNI. */
 class UpgradeRequestQueryDecodingTest {
 
     private static final InetSocketAddress REMOTE = new InetSocketAddress("127.0.0.1", 50123);
     private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 8080);
 
     private static UpgradeRequest of(String target) {
-        return UpgradeRequest.of(parse(MINIMAL.replace("GET /chat", "GET " + target)), REMOTE, LOCAL);
+        return TestRequests.upgrade(parse(MINIMAL.replace("GET /chat", "GET " + target)), REMOTE, LOCAL);
     }
 
     @Test
     void browserRequestView() {
-        UpgradeRequest u = UpgradeRequest.of(parse(BROWSER), REMOTE, LOCAL);
+        UpgradeRequest u = TestRequests.upgrade(parse(BROWSER), REMOTE, LOCAL);
         assertEquals("GET", u.method());
         assertEquals("/chat", u.path());
         assertEquals("room=lobby&name=J%C3%BCrgen", u.rawQuery());
@@ -36,7 +39,6 @@ class UpgradeRequestQueryDecodingTest {
         assertEquals(REMOTE, u.remoteAddress());
         assertEquals(LOCAL, u.localAddress());
         assertEquals(List.of("chat", "superchat"), u.requestedSubprotocols());
-        assertEquals(Optional.empty(), u.subprotocol());
         assertEquals(Optional.empty(), u.serverName());
     }
 
@@ -60,18 +62,34 @@ class UpgradeRequestQueryDecodingTest {
     }
 
     @Test
-    void subprotocolChoiceMustBeOneTheClientAskedFor() {
-        UpgradeRequest u = UpgradeRequest.of(parse(BROWSER), REMOTE, LOCAL);
-        assertEquals(Optional.of("superchat"), u.withSubprotocol("superchat").subprotocol());
-        assertEquals(Optional.empty(), u.withSubprotocol("superchat").withSubprotocol(null).subprotocol());
-        assertThrows(IllegalArgumentException.class, () -> u.withSubprotocol("mqtt"));
-        assertEquals(Optional.empty(), u.subprotocol()); // immutable
+    void aPlainRequestIsNoUpgradeAndIgnoresTheSubprotocolHeader() {
+        // Sec-WebSocket-Protocol is malformed (RFC 6455 §4.1: tokens); only an upgrade reads it
+        HttpRequest plain = parse("GET /page?x=1 HTTP/1.1\r\nHost: h\r\nSec-WebSocket-Protocol: a/b\r\n\r\n");
+        HttpServerRequest view = TestRequests.http(plain, REMOTE, LOCAL, null);
+        assertFalse(view instanceof UpgradeRequest);
+        assertEquals("/page", view.path());
+        assertEquals(Optional.of("1"), view.queryParam("x"));
+        assertEquals(400, assertThrows(HandshakeException.class, () -> ServerRequests.upgrade(view)).status());
+    }
+
+    @Test
+    void theUpgradeKeepsWhatThePlainViewHad() {
+        HttpServerRequest plain = ServerRequests.withPathParams(
+                TestRequests.http(parse(BROWSER), REMOTE, LOCAL, "chat.example.com"), Map.of("room", "7"));
+        UpgradeRequest u = ServerRequests.upgrade(plain);
+        assertEquals(List.of("chat", "superchat"), u.requestedSubprotocols());
+        assertEquals(Optional.of("7"), u.pathParam("room"));
+        assertEquals(Optional.of("lobby"), u.queryParam("room"));
+        assertEquals(Optional.of("chat.example.com"), u.serverName());
+        assertTrue(u.secure());
+        assertEquals(REMOTE, u.remoteAddress());
     }
 
     @Test
     void serverNameFromTls() {
-        UpgradeRequest u = of("/").withServerName("chat.example.com");
-        assertEquals(Optional.of("chat.example.com"), u.serverName());
-        assertEquals(Optional.of("chat.example.com"), u.withSubprotocol(null).serverName());
+        HttpServerRequest r = TestRequests.http(parse(MINIMAL), REMOTE, LOCAL, "chat.example.com");
+        assertEquals(Optional.of("chat.example.com"), r.serverName());
+        assertEquals(Optional.of("chat.example.com"), ServerRequests.upgrade(r).serverName());
+        assertEquals(Optional.empty(), of("/").serverName());
     }
 }

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Named groups of connections with broadcast (ROOM-01..06). Safe to use from any thread: handlers, other actors,
+ * Named groups of connections with broadcast. Safe to use from any thread: handlers, other actors,
  * timers. A connection leaves all its rooms when it ends, whatever ended it, and a room with no members
  * disappears.
  *
@@ -49,11 +49,12 @@ public final class Rooms implements AutoCloseable {
         return builder().build();
     }
 
+    /** A builder, to give rooms a backplane. */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Adds {@code connection} to {@code room} (ROOM-01). False if it was already there or has closed. */
+    /** Adds {@code connection} to {@code room}. False if it was already there or has closed. */
     public boolean join(Connection connection, String room) {
         return join(connection, room, Map.of());
     }
@@ -66,17 +67,17 @@ public final class Rooms implements AutoCloseable {
         return registry.join(Objects.requireNonNull(connection, "connection"), checkName(room), Map.copyOf(info));
     }
 
-    /** Removes {@code connection} from {@code room} (ROOM-02). False if it was not a member. */
+    /** Removes {@code connection} from {@code room}. False if it was not a member. */
     public boolean leave(Connection connection, String room) {
         return registry.leave(Objects.requireNonNull(connection, "connection"), checkName(room));
     }
 
-    /** Removes {@code connection} from every room (done for you when it ends, ROOM-05). */
+    /** Removes {@code connection} from every room (done for you when it ends). */
     public void leaveAll(Connection connection) {
         registry.leaveAll(connection);
     }
 
-    /** Sends text to every member (ROOM-03); returns how many local members it was queued for. */
+    /** Sends text to every member; returns how many local members it was queued for. */
     public int broadcast(String room, String text) {
         return registry.broadcast(checkName(room), PreparedMessage.text(text), RemoteBroadcast.NOBODY, true);
     }
@@ -96,7 +97,7 @@ public final class Rooms implements AutoCloseable {
         return registry.broadcast(checkName(room), message, RemoteBroadcast.NOBODY, true);
     }
 
-    /** Sends text to every member but {@code except} (ROOM-04), wherever in the cluster it is. */
+    /** Sends text to every member but {@code except}, wherever in the cluster it is. */
     public int broadcastExcept(String room, String text, Connection except) {
         return registry.broadcast(checkName(room), PreparedMessage.text(text), except.id(), true);
     }
@@ -228,6 +229,7 @@ public final class Rooms implements AutoCloseable {
                     + providers.stream().flatMap(p -> p.schemes().stream()).sorted().toList());
         }
 
+        /** The rooms, started with their backplane (a local one when none was given). */
         public Rooms build() {
             return new Rooms(backplane != null ? backplane : new LocalBackplane("local-" + UUID.randomUUID()));
         }

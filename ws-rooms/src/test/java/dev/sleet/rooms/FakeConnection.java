@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -122,13 +121,8 @@ final class FakeConnection implements Connection {
     }
 
     @Override
-    public <T> T state() {
+    public <T> T state(Class<T> type) {
         return null;
-    }
-
-    @Override
-    public Map<String, Object> attributes() {
-        return new ConcurrentHashMap<>();
     }
 
     @Override

@@ -42,13 +42,13 @@ class RoomsEndToEndTest {
 
                     @Override
                     public void onOpen(Connection c) {
-                        rooms.join(c, c.state());
-                        c.send("joined " + c.<String>state());
+                        rooms.join(c, c.state(String.class));
+                        c.send("joined " + c.state(String.class));
                     }
 
                     @Override
                     public void onMessage(Connection c, Message m) {
-                        rooms.broadcastExcept(c.state(), ((Message.Text) m).text(), c);
+                        rooms.broadcastExcept(c.state(String.class), ((Message.Text) m).text(), c);
                     }
                 }).start();
     }

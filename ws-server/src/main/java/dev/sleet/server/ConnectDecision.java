@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * A handler's answer to an upgrade request ({@link WebSocketHandler#onConnect}, or later through
- * {@link WebSocketHandler#onConnectAsync}), given before the server writes its 101 response (LIFE-02): accept,
+ * {@link WebSocketHandler#onConnectAsync}), given before the server writes its 101 response (RFC 6455 §4.2.2): accept,
  * optionally choosing a subprotocol, attaching per-connection state and adding response headers
  * ({@code Set-Cookie}); or reject with an HTTP status, headers ({@code WWW-Authenticate}, {@code Retry-After}) and a
  * short reason sent as the body.
@@ -26,7 +26,7 @@ public sealed interface ConnectDecision permits ConnectDecision.Accept, ConnectD
         return Accept.DEFAULT;
     }
 
-    /** Accept and attach {@code state}, readable later with {@link Connection#state()}. */
+    /** Accept and attach {@code state}, readable later with {@link Connection#state(Class)}. */
     static Accept accept(Object state) {
         return new Accept(null, state);
     }
@@ -54,6 +54,7 @@ public sealed interface ConnectDecision permits ConnectDecision.Accept, ConnectD
     record Accept(String subprotocol, Object state, HttpHeaders headers) implements ConnectDecision {
         static final Accept DEFAULT = new Accept(null, null);
 
+        /** Checks the headers: none may be a field the handshake owns. */
         public Accept {
             Objects.requireNonNull(headers, "headers");
             for (int i = 0; i < headers.size(); i++) {
@@ -104,6 +105,7 @@ public sealed interface ConnectDecision permits ConnectDecision.Accept, ConnectD
      * {@code Transfer-Encoding}).
      */
     record Reject(int status, String reason, HttpHeaders headers) implements ConnectDecision {
+        /** Checks the status (4xx or 5xx), the reason's length and the headers. */
         public Reject {
             if (status < 400 || status > 599) {
                 throw new IllegalArgumentException("a rejection needs a 4xx or 5xx status, not " + status);

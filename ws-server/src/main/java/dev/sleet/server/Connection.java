@@ -5,12 +5,11 @@ import dev.sleet.frame.CloseStatus;
 import dev.sleet.handshake.UpgradeRequest;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * One open WebSocket connection. Every method is safe to call from any thread and none blocks: sends are queued
- * for the connection's event loop and report their outcome at once (ACTOR-03, ACTOR-04).
+ * for the connection's event loop and report their outcome at once.
  */
 public interface Connection {
 
@@ -74,13 +73,13 @@ public interface Connection {
     /**
      * Sends {@code message} to this connection's actor; the handler receives it in
      * {@link WebSocketHandler#onInfo}, in the same mailbox as (and ordered with) the connection's frames
-     * (ACTOR-02). Returns false when the connection's actor has ended.
+     * Returns false when the connection's actor has ended.
      */
     boolean tell(Object message);
 
     /**
      * The connection's actor, for {@code watch}/{@code link} from other actors: it ends when the connection ends,
-     * and watchers hear why (ACTOR-06).
+     * and watchers hear why.
      */
     ActorRef<?> actor();
 
@@ -91,9 +90,12 @@ public interface Connection {
      */
     java.util.concurrent.CompletionStage<CloseStatus> closeFuture();
 
-    /** The state the handler attached when it accepted the connection, or null. */
-    <T> T state();
-
-    /** Free-form attributes for handler code; a concurrent map. */
-    Map<String, Object> attributes();
+    /**
+     * The state the handler attached when it accepted the connection ({@link ConnectDecision#accept(Object)}), as
+     * a {@code type}: {@code Member m = connection.state(Member.class)}; null when none was attached. For data that
+     * changes while the connection lives, attach a mutable object of your own (one per connection) as the state.
+     *
+     * @throws ClassCastException naming both types, when the state attached is not a {@code type}
+     */
+    <T> T state(Class<T> type);
 }

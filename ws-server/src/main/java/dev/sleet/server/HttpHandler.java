@@ -1,7 +1,7 @@
 package dev.sleet.server;
 
 import dev.sleet.handshake.HttpResponse;
-import dev.sleet.handshake.UpgradeRequest;
+import dev.sleet.handshake.HttpServerRequest;
 
 /**
  * Answers plain HTTP requests — those that are not WebSocket upgrades — on the WebSocket port, e.g. to serve
@@ -13,6 +13,9 @@ import dev.sleet.handshake.UpgradeRequest;
 @FunctionalInterface
 public interface HttpHandler {
 
-    /** The response to {@code request} (method, path, query, headers and addresses as for an upgrade). */
-    HttpResponse handle(UpgradeRequest request) throws Exception;
+    /**
+     * The response to {@code request}: a plain request, never an upgrade (its method, path, query, headers,
+     * cookies, route parameters and addresses). Null answers 404; an exception answers 500 and is logged.
+     */
+    HttpResponse handle(HttpServerRequest request) throws Exception;
 }

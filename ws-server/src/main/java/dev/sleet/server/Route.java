@@ -7,7 +7,7 @@ import java.util.Objects;
  * requests, or both. Given to {@code WebSocketServer.builder().route(...)}.
  *
  * <p>A path is exact ({@code /chat}) or a template whose segments may be {@code {name}} — exactly one non-empty
- * path segment, its value percent-decoded (UTF-8) and readable with {@code UpgradeRequest.pathParam(name)}:
+ * path segment, its value percent-decoded (UTF-8) and readable with {@code HttpServerRequest.pathParam(name)}:
  * {@code /rooms/{room}}. A segment is either literal or one whole parameter ({@code /a{b}} is refused). Matching is
  * on the request's path without its query, segment by segment and case-sensitive; a trailing slash matters
  * ({@code /chat/} is not {@code /chat}).
@@ -18,6 +18,7 @@ import java.util.Objects;
  */
 public record Route(String path, WebSocketHandler handler, HttpHandler httpHandler) {
 
+    /** Checks the path and that at least one handler is given. */
     public Route {
         Objects.requireNonNull(path, "path");
         if (handler == null && httpHandler == null) {

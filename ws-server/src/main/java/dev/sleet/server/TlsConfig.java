@@ -12,7 +12,7 @@ import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /**
- * TLS settings for a wss:// listener (SERVE-02): where the certificate and key come from, and which protocols,
+ * TLS settings for a wss:// listener: where the certificate and key come from, and which protocols,
  * cipher suites and ALPN names to offer. Key material comes from exactly one of: PEM files, a {@link KeyStore},
  * or a ready {@link SSLContext} (then protocols and suites are still applied to each engine).
  *
@@ -41,6 +41,7 @@ public final class TlsConfig {
 
     /** A PEM certificate chain and private key for one server name (SNI). */
     public record PemPair(Path certificateChain, Path privateKey, char[] keyPassword) {
+        /** Checks that the chain and the key are given ({@code keyPassword} may be null). */
         public PemPair {
             Objects.requireNonNull(certificateChain, "certificateChain");
             Objects.requireNonNull(privateKey, "privateKey");
@@ -65,6 +66,7 @@ public final class TlsConfig {
         return builder().pem(certificateChain, privateKey).build();
     }
 
+    /** A builder: one key source (PEM, a {@code KeyStore} or an {@code SSLContext}), then optional settings. */
     public static Builder builder() {
         return new Builder();
     }
@@ -84,14 +86,17 @@ public final class TlsConfig {
         return Optional.ofNullable(keyPassword).map(char[]::clone);
     }
 
+    /** The key store, when configured from one. */
     public Optional<KeyStore> keyStore() {
         return Optional.ofNullable(keyStore);
     }
 
+    /** The key store's password (a copy), when configured from one. */
     public Optional<char[]> keyStorePassword() {
         return Optional.ofNullable(keyStorePassword).map(char[]::clone);
     }
 
+    /** The ready context, when configured with one; the other settings do not apply to it then. */
     public Optional<SSLContext> sslContext() {
         return Optional.ofNullable(sslContext);
     }
@@ -101,10 +106,12 @@ public final class TlsConfig {
         return sniCertificates;
     }
 
+    /** The TLS protocol versions enabled, e.g. {@code TLSv1.3}. */
     public List<String> protocols() {
         return protocols;
     }
 
+    /** The cipher suites enabled, in preference order. */
     public List<String> cipherSuites() {
         return cipherSuites;
     }
@@ -169,21 +176,29 @@ public final class TlsConfig {
             return this;
         }
 
+        /** The TLS versions to enable (default TLSv1.3 and TLSv1.2); at least one. */
         public Builder protocols(String... protocols) {
             this.protocols = nonEmpty(protocols, "protocols");
             return this;
         }
 
+        /** The cipher suites to enable, in preference order (default: ECDHE with AEAD only); at least one. */
         public Builder cipherSuites(String... suites) {
             this.cipherSuites = nonEmpty(suites, "cipher suites");
             return this;
         }
 
+        /** The ALPN protocol names to offer, in preference order (default {@code http/1.1}). */
         public Builder applicationProtocols(String... names) {
             this.applicationProtocols = new ArrayList<>(Arrays.asList(names));
             return this;
         }
 
+        /**
+         * The settings.
+         *
+         * @throws IllegalStateException unless exactly one key source was given
+         */
         public TlsConfig build() {
             int sources = (certificateChain != null ? 1 : 0) + (keyStore != null ? 1 : 0) + (sslContext != null ? 1 : 0);
             if (sources != 1) {

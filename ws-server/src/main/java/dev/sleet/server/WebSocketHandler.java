@@ -6,14 +6,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Application callbacks for one kind of connection (SERVE-03). Every callback for a given connection runs in
- * that connection's actor: one at a time, in order, never on an event loop (ACTOR-01, ACTOR-07). An exception
- * thrown from a callback closes that connection alone with 1011 and {@link #onClose} still runs (ACTOR-05).
+ * Application callbacks for one kind of connection (a route, or the whole server). Every callback for a given
+ * connection runs in that connection's actor: one at a time, in order, never on an event loop, so a slow callback
+ * delays only its own connection. An exception thrown from a callback closes that connection alone with 1011 and
+ * {@link #onClose} still runs.
  */
 public interface WebSocketHandler {
 
     /**
-     * Decides whether to accept an upgrade request, before the 101 response is written (LIFE-01, LIFE-02). The
+     * Decides whether to accept an upgrade request, before the 101 response is written (RFC 6455 §4.2.2). The
      * default accepts. The request shows path, query, headers, addresses and the requested subprotocols.
      */
     default ConnectDecision onConnect(UpgradeRequest request) throws Exception {
@@ -35,18 +36,18 @@ public interface WebSocketHandler {
     default void onOpen(Connection connection) throws Exception {
     }
 
-    /** A complete text or binary message arrived (LIFE-03). */
+    /** A complete text or binary message arrived (RFC 6455 §6.2: fragments already joined). */
     void onMessage(Connection connection, Message message) throws Exception;
 
     /**
      * A message sent to the connection's actor with {@link Connection#tell(Object)} arrived; it is ordered with the
-     * connection's frames but never confused with them (ACTOR-02).
+     * connection's frames but never confused with them.
      */
     default void onInfo(Connection connection, Object message) throws Exception {
     }
 
     /**
-     * The connection ended (LIFE-04). Runs exactly once for every connection whose {@link #onOpen} ran, whatever
+     * The connection ended. Runs exactly once for every connection whose {@link #onOpen} ran, whatever
      * the cause: a close handshake (the code that started it), a protocol error (1002, 1007, 1009…), a handler
      * crash (1011), a heartbeat timeout, a slow consumer (1008), server shutdown (1001) or a dropped TCP
      * connection (1006).

@@ -22,7 +22,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
- * A running WebSocket server (SERVE-01): {@code WebSocketServer.builder().port(8080).handler(h).start()}.
+ * A running WebSocket server: {@code WebSocketServer.builder().port(8080).handler(h).start()}.
  *
  * <p>Each accepted connection gets its own actor that runs the handler's callbacks one at a time; event loops
  * (one per core by default) do all socket I/O and never run handler code. Limits have safe defaults and
@@ -255,7 +255,7 @@ public interface WebSocketServer extends AutoCloseable {
             return this;
         }
 
-        /** Serves wss:// with a PEM certificate chain and private key (SERVE-02). */
+        /** Serves wss:// with a PEM certificate chain and private key. */
         public Builder tls(Path certificateChainPem, Path privateKeyPem) {
             notNull(certificateChainPem, "tls certificate chain");
             notNull(privateKeyPem, "tls private key");
@@ -447,7 +447,7 @@ public interface WebSocketServer extends AutoCloseable {
         }
 
         /**
-         * Pings a connection that received nothing for this long (BEAT-01), 0 to 1 day. Default 30 s;
+         * Pings a connection that received nothing for this long (RFC 6455 §5.5.2), 0 to 1 day. Default 30 s;
          * {@link Duration#ZERO} turns the heartbeat off.
          *
          * @throws IllegalArgumentException when negative or above 1 day
@@ -459,7 +459,7 @@ public interface WebSocketServer extends AutoCloseable {
 
         /**
          * Time a ping's matching pong may take (more than 0, at most 1 day) before the connection is closed with
-         * 1001 (BEAT-04). Default 10 s.
+         * 1001 (going away). Default 10 s.
          *
          * @throws IllegalArgumentException when out of range
          */
@@ -569,7 +569,7 @@ public interface WebSocketServer extends AutoCloseable {
 
         /**
          * Handlers may block (database calls, file I/O): each connection's actor then runs on virtual threads so a
-         * blocked handler holds no worker (ACTOR-07). Default false.
+         * blocked handler holds no worker. Default false.
          */
         public Builder blockingHandlers(boolean blocking) {
             this.blockingHandlers = blocking;
@@ -592,8 +592,8 @@ public interface WebSocketServer extends AutoCloseable {
          * comes before the TLS handshake, as a TCP load balancer sends it, and is read from the raw socket.
          *
          * <p>The header names the real client: {@link Connection#remoteAddress()} and
-         * {@link dev.sleet.handshake.UpgradeRequest#remoteAddress()} return it, and
-         * {@link dev.sleet.handshake.UpgradeRequest#peerAddress()} the proxy. A {@code LOCAL} command (the proxy's
+         * {@link dev.sleet.handshake.HttpServerRequest#remoteAddress()} return it, and
+         * {@link dev.sleet.handshake.HttpServerRequest#peerAddress()} the proxy. A {@code LOCAL} command (the proxy's
          * health check), {@code UNKNOWN} or an address family without addresses keeps the socket's own address. A
          * missing, malformed or too long header (v1 over 107 bytes, v2 over 4 KiB) closes the connection without an
          * answer; the header must arrive within {@link #handshakeTimeout(Duration)}. Only turn this on when every
@@ -613,9 +613,9 @@ public interface WebSocketServer extends AutoCloseable {
          * ({@code 10.0.0.0/8}, {@code fd00::/8}); default none, and the headers are never read. Each call replaces
          * the set. When the request comes from a trusted address, the server walks the forwarded addresses from the
          * right and takes the first one that is not trusted as
-         * {@link dev.sleet.handshake.UpgradeRequest#remoteAddress()} (and {@link Connection#remoteAddress()}), and
+         * {@link dev.sleet.handshake.HttpServerRequest#remoteAddress()} (and {@link Connection#remoteAddress()}), and
          * that hop's {@code proto} as
-         * {@link dev.sleet.handshake.UpgradeRequest#secure()}; see {@link TrustedProxies#resolve}. With
+         * {@link dev.sleet.handshake.HttpServerRequest#secure()}; see {@link TrustedProxies#resolve}. With
          * {@link #proxyProtocol(boolean)} the walk starts from the address the PROXY header named.
          *
          * @throws IllegalArgumentException for a host name, a malformed address or a prefix out of range

@@ -46,7 +46,7 @@ class ConnectDecisionTest {
                     @Override
                     public void onMessage(Connection connection, Message message) {
                         HandlerThreads.record("onMessage");
-                        connection.send(connection.<String>state() + "|" + connection.subprotocol().orElse("-"));
+                        connection.send(connection.state(String.class) + "|" + connection.subprotocol().orElse("-"));
                     }
                 }).start();
     }

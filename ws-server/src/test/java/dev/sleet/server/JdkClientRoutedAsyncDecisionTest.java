@@ -32,7 +32,7 @@ class JdkClientRoutedAsyncDecisionTest {
 
         @Override
         public void onOpen(Connection c) {
-            c.send("joined " + c.<String>state());
+            c.send("joined " + c.state(String.class));
         }
 
         @Override

@@ -22,6 +22,8 @@ public final class ClientDeflate implements AutoCloseable {
     private final int windowBits;
 
     /**
+     * A client at the default level with a 32 KiB window.
+     *
      * @param clientNoContextTakeover reset the compressor after each message (the client's own context)
      * @param serverNoContextTakeover reset the decompressor after each message (the server promised to reset)
      */
@@ -29,6 +31,7 @@ public final class ClientDeflate implements AutoCloseable {
         this(Deflater.DEFAULT_COMPRESSION, clientNoContextTakeover, serverNoContextTakeover);
     }
 
+    /** A client compressing at {@code level} (0–9) with a 32 KiB window; see the two-flag constructor. */
     public ClientDeflate(int level, boolean clientNoContextTakeover, boolean serverNoContextTakeover) {
         this(level, clientNoContextTakeover, serverNoContextTakeover, 15);
     }

@@ -23,6 +23,7 @@ public final class RawHttp {
 
     /** A parsed response: status, headers (lower-case names, last value wins), body, and whether TCP closed. */
     public record Response(int status, Map<String, String> headers, String body, boolean closed) {
+        /** The value of header {@code name} (any case), or null. */
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -33,6 +34,7 @@ public final class RawHttp {
         return exchange(port, request.getBytes(StandardCharsets.ISO_8859_1), timeout);
     }
 
+    /** Sends {@code request} to 127.0.0.1:{@code port} and reads the response until the server closes or times out. */
     public static Response exchange(int port, byte[] request, Duration timeout) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());

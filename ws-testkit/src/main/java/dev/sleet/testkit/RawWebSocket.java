@@ -45,6 +45,7 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** A frame as received: unmasked payload bytes. */
     public record Frame(boolean fin, int rsv, Opcode opcode, byte[] payload) {
+        /** The payload as UTF-8 text. */
         public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
@@ -54,6 +55,7 @@ public final class RawWebSocket implements AutoCloseable {
             return payload.length < 2 ? 1005 : (payload[0] & 0xFF) << 8 | (payload[1] & 0xFF);
         }
 
+        /** A close frame's reason (empty when none). */
         public String closeReason() {
             return payload.length <= 2 ? "" : new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
         }
@@ -158,6 +160,7 @@ public final class RawWebSocket implements AutoCloseable {
     /** The upgrade was answered with something other than 101. */
     public static final class HandshakeFailed extends IOException {
         private static final long serialVersionUID = 1L;
+        /** The HTTP status the server answered with. */
         private final int status;
 
         HandshakeFailed(int status, RawHttp.Response response) {
@@ -165,6 +168,7 @@ public final class RawWebSocket implements AutoCloseable {
             this.status = status;
         }
 
+        /** The HTTP status the server answered with. */
         public int status() {
             return status;
         }
@@ -201,14 +205,17 @@ public final class RawWebSocket implements AutoCloseable {
         return bytes;
     }
 
+    /** Sends one masked text frame. */
     public void sendText(String text) throws IOException {
         sendFrame(true, 0, Opcode.TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Sends one masked binary frame. */
     public void sendBinary(byte[] data) throws IOException {
         sendFrame(true, 0, Opcode.BINARY, data);
     }
 
+    /** Sends a masked close frame with {@code code} and {@code reason}. */
     public void sendClose(int code, String reason) throws IOException {
         ByteBuffer payload = Frames.closePayload(new CloseStatus(code, reason));
         byte[] bytes = new byte[payload.remaining()];

@@ -117,6 +117,7 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** The port it listens on, on 127.0.0.1. */
     public int port() {
         return port;
     }
@@ -132,6 +133,7 @@ public final class RedisServer implements AutoCloseable {
         return process.pid();
     }
 
+    /** Whether the process still runs. */
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

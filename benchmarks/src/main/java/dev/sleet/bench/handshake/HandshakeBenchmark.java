@@ -32,7 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Opening handshakes per second (PROTO-01): a typical browser upgrade request (Chromium's fields, 553 bytes) goes
+ * Opening handshakes per second (RFC 6455 §4.2): a typical browser upgrade request (Chromium's fields, 553 bytes) goes
  * from bytes to the bytes of the 101 response.
  *
  * <ul>

@@ -1,6 +1,6 @@
 package dev.sleet.actor.internal;
 
-import dev.sleet.actor.OverflowPolicy;
+import dev.sleet.actor.MailboxOverflowPolicy;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.jctools.queues.atomic.unpadded.MpscUnboundedAtomicUnpaddedArrayQueue;
@@ -23,11 +23,11 @@ final class BoundedMailbox extends MpscUnboundedAtomicUnpaddedArrayQueue<Object>
     }
 
     final int capacity;
-    final OverflowPolicy policy;
+    final MailboxOverflowPolicy policy;
     /** Messages admitted and not yet taken by the consumer. */
     private volatile int count;
 
-    BoundedMailbox(int chunkSize, int capacity, OverflowPolicy policy) {
+    BoundedMailbox(int chunkSize, int capacity, MailboxOverflowPolicy policy) {
         super(chunkSize);
         this.capacity = capacity;
         this.policy = policy;

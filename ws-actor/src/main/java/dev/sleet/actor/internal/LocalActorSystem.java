@@ -3,7 +3,7 @@ package dev.sleet.actor.internal;
 import dev.sleet.actor.Actor;
 import dev.sleet.actor.ActorRef;
 import dev.sleet.actor.ActorSystem;
-import dev.sleet.actor.OverflowPolicy;
+import dev.sleet.actor.MailboxOverflowPolicy;
 import dev.sleet.actor.ShutdownResult;
 import dev.sleet.actor.SpawnOptions;
 import dev.sleet.actor.SystemMetrics;
@@ -308,8 +308,8 @@ public final class LocalActorSystem implements ActorSystem {
         return TellResult.DEAD;
     }
 
-    TellResult overflow(OverflowPolicy policy) {
-        if (policy == OverflowPolicy.REJECT) {
+    TellResult overflow(MailboxOverflowPolicy policy) {
+        if (policy == MailboxOverflowPolicy.REJECT) {
             rejected.increment();
             return TellResult.MAILBOX_FULL;
         }

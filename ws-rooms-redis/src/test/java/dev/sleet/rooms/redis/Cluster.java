@@ -46,7 +46,7 @@ final class Cluster implements AutoCloseable {
 
         Connection connectionNamed(String name) {
             return server.connections().stream()
-                    .filter(c -> name.equals(((String[]) c.state())[1])).findFirst().orElseThrow();
+                    .filter(c -> name.equals(c.state(String[].class)[1])).findFirst().orElseThrow();
         }
     }
 
@@ -83,14 +83,14 @@ final class Cluster implements AutoCloseable {
 
             @Override
             public void onOpen(Connection c) {
-                String[] who = c.state();
+                String[] who = c.state(String[].class);
                 rooms.join(c, who[0], Map.of("name", who[1]));
                 c.send("joined");
             }
 
             @Override
             public void onMessage(Connection c, Message m) {
-                String[] who = c.state();
+                String[] who = c.state(String[].class);
                 String text = ((Message.Text) m).text();
                 if (text.startsWith("all:")) {
                     rooms.broadcast(who[0], text.substring(4));

@@ -16,11 +16,11 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Membership in both directions — room to members and connection to rooms — kept consistent without a global
- * lock (ROOM-06). Every change to one room happens inside {@link ConcurrentHashMap#compute} on that room's key,
+ * lock. Every change to one room happens inside {@link ConcurrentHashMap#compute} on that room's key,
  * so joins and leaves of one room are ordered with each other (and with the backplane's subscribe/unsubscribe
  * calls for it) while other rooms and all broadcasts go on in parallel.
  *
- * <p>No ghost members (ROOM-05): the first join of a connection hooks its {@code closeFuture()}; the hook
+ * <p>No ghost members: the first join of a connection hooks its {@code closeFuture()}; the hook
  * removes the connection's room set <em>atomically</em> and then leaves each room in it. A join that races with
  * the end either lands in that set (and is undone by the hook) or finds the set gone, makes a new one and
  * hooks again — on a future that is already complete, so the clean-up runs at once.

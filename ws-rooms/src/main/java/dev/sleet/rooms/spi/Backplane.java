@@ -86,6 +86,7 @@ public interface Backplane extends AutoCloseable {
     /** Where a backplane delivers broadcasts that came from other nodes. */
     @FunctionalInterface
     interface Receiver {
+        /** Hands {@code broadcast} to this node's members; called on the backplane's thread. */
         void deliver(RemoteBroadcast broadcast);
     }
 }

@@ -17,6 +17,7 @@ public record RemoteBroadcast(String room, boolean text, ByteBuffer payload, lon
     /** No connection is excluded. */
     public static final long NOBODY = Long.MIN_VALUE;
 
+    /** Checks the fields; keeps a read-only view of the payload. */
     public RemoteBroadcast {
         Objects.requireNonNull(room, "room");
         payload = payload.asReadOnlyBuffer();

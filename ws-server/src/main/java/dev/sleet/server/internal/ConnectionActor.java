@@ -20,10 +20,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The actor behind one connection (ACTOR-01): it runs every handler callback for that connection, one at a time,
+ * The actor behind one connection: it runs every handler callback for that connection, one at a time,
  * in mailbox order. A callback that throws crashes this actor alone; {@link #onStop} then closes the connection
- * with 1011 and still runs {@code onClose} (ACTOR-05). Whatever ends the actor, watchers and linked actors hear
- * of it through the actor runtime (ACTOR-06).
+ * with 1011 and still runs {@code onClose}. Whatever ends the actor, watchers and linked actors hear
+ * of it through the actor runtime.
  */
 final class ConnectionActor implements Actor<ConnectionEvent> {
     private static final System.Logger LOG = System.getLogger(ConnectionActor.class.getName());
@@ -85,7 +85,7 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
             }
             case ConnectionEvent.BinaryIn b -> {
                 try {
-                    handler.onMessage(facade, new Message.Binary(ByteBuffer.wrap(b.data()).asReadOnlyBuffer()));
+                    handler.onMessage(facade, Message.Binary.wrap(b.data()));
                 } finally {
                     connection.inboundHandled(b.data().length);
                 }

@@ -2,10 +2,11 @@ package dev.sleet.server.internal;
 
 import dev.sleet.frame.CloseStatus;
 import dev.sleet.handshake.HandshakeResult;
+import dev.sleet.handshake.HttpServerRequest;
 import dev.sleet.handshake.UpgradeRequest;
 
 /**
- * What a connection's actor receives (ACTOR-02): protocol events from the event loop and user messages sent with
+ * What a connection's actor receives: protocol events from the event loop and user messages sent with
  * {@code Connection.tell}, as distinct types in one ordered mailbox.
  */
 sealed interface ConnectionEvent {
@@ -23,7 +24,7 @@ sealed interface ConnectionEvent {
     }
 
     /** A plain HTTP request for the plain-HTTP handler; {@code keepAlive} when the connection may persist after it. */
-    record PlainRequest(UpgradeRequest request, dev.sleet.server.HttpHandler handler, boolean keepAlive)
+    record PlainRequest(HttpServerRequest request, dev.sleet.server.HttpHandler handler, boolean keepAlive)
             implements ConnectionEvent {
     }
 

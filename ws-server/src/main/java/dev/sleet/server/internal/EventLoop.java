@@ -13,7 +13,7 @@ import java.util.Iterator;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 /**
- * One I/O thread with its selector (ACTOR-07): it owns the sockets registered with it, reads into one buffer
+ * One I/O thread with its selector: it owns the sockets registered with it, reads into one buffer
  * shared by all of them, writes queued frames, and runs short tasks handed to it by other threads. It never
  * runs user code.
  *

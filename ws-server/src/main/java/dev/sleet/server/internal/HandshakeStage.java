@@ -5,7 +5,8 @@ import dev.sleet.handshake.HttpLimits;
 import dev.sleet.handshake.HttpRequest;
 import dev.sleet.handshake.HttpRequestParser;
 import dev.sleet.handshake.TrustedProxies;
-import dev.sleet.handshake.UpgradeRequest;
+import dev.sleet.handshake.HttpServerRequest;
+import dev.sleet.handshake.internal.ServerRequests;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
@@ -47,19 +48,14 @@ final class HandshakeStage {
     /**
      * The handler's view of {@code request} from {@code client} (the socket's peer, or what a PROXY header named)
      * over a socket whose other end is {@code peer}, with the client and scheme trusted proxies' forwarding headers
-     * give.
+     * give. A plain view: {@link ServerRequests#upgrade} makes it an upgrade's.
      *
-     * @throws HandshakeException (400) for a malformed query escape, a query that is not UTF-8, or a malformed
-     *                            {@code Sec-WebSocket-Protocol}
+     * @throws HandshakeException (400) for a malformed query escape or a query that is not UTF-8
      */
-    static UpgradeRequest view(HttpRequest request, InetSocketAddress client, InetSocketAddress peer,
+    static HttpServerRequest view(HttpRequest request, InetSocketAddress client, InetSocketAddress peer,
             InetSocketAddress local, String serverName, boolean secure, TrustedProxies trusted)
             throws HandshakeException {
-        UpgradeRequest view = UpgradeRequest.of(request, client, local).withPeerAddress(peer).withSecure(secure);
-        if (serverName != null) {
-            view = view.withServerName(serverName);
-        }
-        return trusted.isEmpty() ? view : view.withForwarding(trusted);
+        return ServerRequests.http(request, client, peer, local, serverName, secure, trusted);
     }
 
     /** Keeps bytes that arrived behind the request for the frame parser. */

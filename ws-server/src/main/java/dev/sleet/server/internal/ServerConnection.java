@@ -13,11 +13,9 @@ import dev.sleet.server.PreparedMessage;
 import dev.sleet.server.SendResult;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@link Connection} users hold: sends from any thread, the request, state, and the close signal. It is a thin
@@ -35,7 +33,6 @@ import java.util.concurrent.ConcurrentHashMap;
  *       <td>senders</td><td>{@code transformLock}, which also orders compressed sends (RFC 7692 §7.2.1)</td></tr>
  *   <tr><td>{@code closeFuture}, {@code closeReported}</td><td>caller of {@link #closeFuture()}, the actor after
  *       {@code onClose}</td><td>the same</td><td>this object's monitor</td></tr>
- *   <tr><td>{@code attributes}</td><td>any</td><td>any</td><td>made once under the monitor; a concurrent map</td></tr>
  * </table>
  */
 final class ServerConnection implements Connection {
@@ -52,7 +49,6 @@ final class ServerConnection implements Connection {
     volatile UpgradeRequest request;
     private volatile String subprotocol;
     private volatile Object state;
-    private volatile Map<String, Object> attributes;
     private OutboundTransform transform;
     private final Object transformLock = new Object();
     private CompletableFuture<CloseStatus> closeFuture;
@@ -235,24 +231,13 @@ final class ServerConnection implements Connection {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public <T> T state() {
-        return (T) state;
-    }
-
-    @Override
-    public Map<String, Object> attributes() {
-        Map<String, Object> m = attributes;
-        if (m == null) {
-            synchronized (this) {
-                m = attributes;
-                if (m == null) {
-                    m = new ConcurrentHashMap<>();
-                    attributes = m;
-                }
-            }
+    public <T> T state(Class<T> type) {
+        Object s = state;
+        if (s == null || type.isInstance(s)) {
+            return type.cast(s);
         }
-        return m;
+        throw new ClassCastException("connection " + core.id() + ": its state is a " + s.getClass().getName()
+                + " (attached by ConnectDecision.accept), not a " + type.getName());
     }
 
     /**

@@ -13,10 +13,12 @@ import dev.sleet.handshake.HandshakeResult;
 import dev.sleet.handshake.HttpHeaders;
 import dev.sleet.handshake.HttpRequest;
 import dev.sleet.handshake.HttpResponse;
+import dev.sleet.handshake.HttpServerRequest;
 import dev.sleet.handshake.ProxyHeader;
 import dev.sleet.handshake.ProxyProtocolException;
 import dev.sleet.handshake.ProxyProtocolParser;
 import dev.sleet.handshake.UpgradeRequest;
+import dev.sleet.handshake.internal.ServerRequests;
 import dev.sleet.server.HttpHandler;
 import dev.sleet.server.WebSocketHandler;
 import dev.sleet.server.internal.jfr.SleetEvents;
@@ -384,7 +386,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
 
     private void onRequest(HttpRequest req) throws HandshakeException {
         String serverName = wire instanceof TlsWire tls ? tls.serverName() : null;
-        UpgradeRequest view = HandshakeStage.view(req, client, remote, local, serverName, transport.secure(),
+        HttpServerRequest view = HandshakeStage.view(req, client, remote, local, serverName, transport.secure(),
                 server.config.trustedProxies());
         client = view.remoteAddress();
         // Routing is pure computation on the loop; the chosen handler runs in the actor, as every handler does.
@@ -394,19 +396,16 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         if (!routes.isEmpty()) {
             Router.Match match = routes.match(req.path());
             if (match != null) {
-                view = view.withPathParams(match.params());
+                view = ServerRequests.withPathParams(view, match.params());
                 wsHandler = match.route().handler();
                 plainHandler = match.route().httpHandler();
                 if (plainHandler == null && !req.isUpgradeRequest()) {
-                    facade.request = view;
                     throw upgradeRequired();
                 }
             } else if (req.isUpgradeRequest() ? wsHandler == null : plainHandler == null && wsHandler == null) {
-                facade.request = view;
                 throw new HandshakeException(404, "no route for this path");
             }
         }
-        facade.request = view;
         if (!req.isUpgradeRequest()) {
             if (plainHandler == null) {
                 throw upgradeRequired();
@@ -418,11 +417,13 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         if (wsHandler == null) {
             throw new HandshakeException(404, "no WebSocket endpoint at this path");
         }
+        UpgradeRequest upgrade = ServerRequests.upgrade(view);
+        facade.request = upgrade;
         HandshakeResult result = server.negotiator.negotiate(req);
         if (server.isStopping()) {
             throw new HandshakeException(503, "server is shutting down");
         }
-        enterDeciding(wsHandler).tell(new ConnectionEvent.Upgrade(view, result));
+        enterDeciding(wsHandler).tell(new ConnectionEvent.Upgrade(upgrade, result));
     }
 
     /**
