@@ -176,11 +176,11 @@ final class Conformance {
             expectFail(ws, 1002);
         });
         add("3.3", "§5.2", "text, then text with RSV1+RSV2 sent byte-wise, then ping", ws -> {
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            all.writeBytes(RawWebSocket.encode(true, 0, TEXT, utf8("Hello, world!")));
-            all.writeBytes(RawWebSocket.encode(true, 0b110, TEXT, utf8("Hello, world!")));
-            all.writeBytes(RawWebSocket.encode(true, 0, PING, utf8("Hello, world!")));
-            ws.sendInChunks(all.toByteArray(), 1);
+            // the server fails the connection at the bad frame's first byte and may close TCP under our remaining
+            // one-byte writes (a broken pipe here is allowed): the expectations below decide the case
+            send(ws, 1, RawWebSocket.encode(true, 0, TEXT, utf8("Hello, world!")),
+                    RawWebSocket.encode(true, 0b110, TEXT, utf8("Hello, world!")),
+                    RawWebSocket.encode(true, 0, PING, utf8("Hello, world!")));
             expectText(ws, "Hello, world!");
             expectFail(ws, 1002);
         });
