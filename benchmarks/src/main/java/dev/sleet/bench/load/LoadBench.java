@@ -341,15 +341,15 @@ public final class LoadBench {
         t.append("\n#### Idle memory: RSS slope between ").append(low).append(" and ").append(idleConns)
                 .append(" idle connections (").append(rounds).append(" rounds, medians)\n\n");
         t.append("| server | RSS slope per connection | live-heap slope per connection (after full GC) |"
-                + " RSS at " + idleConns + " | RSS slope per run | heap slope per run |\n");
-        t.append("|---|---:|---:|---:|---|---|\n");
+                + " allocated per connection opened | RSS at " + idleConns + " | RSS slope per run | heap slope per run |\n");
+        t.append("|---|---:|---:|---:|---:|---|---|\n");
         Map<String, Double> slope = new LinkedHashMap<>();
         for (var e : runs.entrySet()) {
             List<double[]> rs = e.getValue();
             slope.put(e.getKey(), medianOf(rs, 0));
-            t.append(String.format(Locale.ROOT, "| %s | **%.2f KiB** | %.2f KiB | %.0f MiB | %s | %s |\n",
-                    e.getKey(), medianOf(rs, 0), medianOf(rs, 1), medianOf(rs, 2) / 1024, perRunOf(rs, 0),
-                    perRunOf(rs, 1)));
+            t.append(String.format(Locale.ROOT, "| %s | **%.2f KiB** | %.2f KiB | %.1f KiB | %.0f MiB | %s | %s |\n",
+                    e.getKey(), medianOf(rs, 0), medianOf(rs, 1), medianOf(rs, 3), medianOf(rs, 2) / 1024,
+                    perRunOf(rs, 0), perRunOf(rs, 1)));
         }
         Double sleet = slope.get("sleet");
         if (sleet != null) {
@@ -366,7 +366,7 @@ public final class LoadBench {
     }
 
     /**
-     * {RSS KiB per connection, live-heap KiB per connection, RSS KiB at N}: the slopes between N/5 and N open
+     * {RSS KiB per connection, live-heap KiB per connection, RSS KiB at N, KiB allocated per connection opened}: the slopes between N/5 and N open
      * connections. A fresh server first takes one open/close cycle of N/5 connections (class loading, JIT, buffer
      * pools), then N/5 are opened and measured, then the rest up to N; each point is taken 2 s after the last
      * handshake and a full GC ({@code jcmd GC.run}). RSS is {@code VmRSS} of {@code /proc/<pid>/status}.
@@ -388,7 +388,9 @@ public final class LoadBench {
             Thread.sleep(1000);
             String a = command(in, out, "open " + low, "READY", label);
             long[] p0 = idlePoint(server.pid());
+            long alloc0 = server.allocated();
             String b = command(in, out, "open " + idleConns, "READY", label);
+            long alloc1 = server.allocated();
             long[] p1 = idlePoint(server.pid());
             command(in, out, "close", "CLOSED", label);
             int n0 = Integer.parseInt(a.split(" ")[1]);
@@ -397,9 +399,11 @@ public final class LoadBench {
                 failures.add(name + " " + label + ": opened " + n0 + " and " + n1 + " connections (" + b + ")");
             }
             int opened = n1 - n0;
-            double[] r = {(p1[0] - p0[0]) / (double) opened, (p1[1] - p0[1]) / (double) opened, p1[0]};
+            double[] r = {(p1[0] - p0[0]) / (double) opened, (p1[1] - p0[1]) / (double) opened, p1[0],
+                    alloc0 < 0 || alloc1 < 0 ? Double.NaN : (alloc1 - alloc0) / 1024.0 / opened};
             say(String.format(Locale.ROOT, "  %-14s %s: %d -> %d conns, RSS %d -> %d KiB (%.2f KiB/conn), heap %d -> %d"
-                    + " KiB (%.2f KiB/conn)", name, label, n0, n1, p0[0], p1[0], r[0], p0[1], p1[1], r[1]));
+                    + " KiB (%.2f KiB/conn), allocated %.1f KiB per connection opened", name, label, n0, n1, p0[0],
+                    p1[0], r[0], p0[1], p1[1], r[1], r[3]));
             return r;
         } finally {
             if (client != null) {

@@ -771,13 +771,20 @@ public final class LoadClient {
                     for (SelectionKey k : sel.selectedKeys()) {
                         buf.clear();
                         Conn c = (Conn) k.attachment();
-                        if (c.ch.read(buf) < 0) {
-                            dropped.incrementAndGet();
-                            k.cancel();
-                            continue;
+                        try {
+                            if (c.ch.read(buf) < 0) {
+                                dropped.incrementAndGet();
+                                k.cancel();
+                                continue;
+                            }
+                            buf.flip();
+                            c.feed(buf, System.nanoTime());
+                        } catch (IOException e) {
+                            k.cancel(); // closed by the "close" command while selected, or reset
+                            if (c.ch.isOpen()) {
+                                dropped.incrementAndGet();
+                            }
                         }
-                        buf.flip();
-                        c.feed(buf, System.nanoTime());
                     }
                     sel.selectedKeys().clear();
                 }
