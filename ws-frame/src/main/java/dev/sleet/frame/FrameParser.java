@@ -26,7 +26,8 @@ import java.nio.ByteBuffer;
  * </pre>
  *
  * <p>{@link #parse(ByteBuffer, FrameListener)} consumes everything it is given and returns; running out of input
- * is a return, never an exception. A header split across buffers is kept in a 14-byte scratch array; payload
+ * is a return, never an exception. A header split across buffers is kept in a 14-byte scratch array (made the
+ * first time a header is split); payload
  * is unmasked in place (eight bytes at a time, {@link Masker}) and handed to the listener as the caller's buffer
  * narrowed to the payload — no copy, no allocation.
  *
@@ -70,8 +71,12 @@ public final class FrameParser {
     private RuntimeException failure;
 
     // Header accumulation across buffers.
-    private final byte[] scratch = new byte[14];
-    private final ByteBuffer scratchBuf = ByteBuffer.wrap(scratch);
+    /**
+     * Holds a header split across buffers; made the first time one is (88 bytes with its view), so a connection
+     * whose headers always arrive whole, an idle one above all, never carries it.
+     */
+    private byte[] scratch;
+    private ByteBuffer scratchBuf;
     private int scratchLen;
     private int headerLen;
     private int lengthEnd;
@@ -213,6 +218,10 @@ public final class FrameParser {
         }
         // Slow path: collect the header in the scratch array, checking each part as soon as it is complete.
         if (scratchLen == 0) {
+            if (scratch == null) {
+                scratch = new byte[14];
+                scratchBuf = ByteBuffer.wrap(scratch);
+            }
             scratch[scratchLen++] = src.get();
             checkFirstByte(scratch[0] & 0xFF);
             if (!src.hasRemaining()) {

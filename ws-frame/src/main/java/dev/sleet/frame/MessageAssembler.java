@@ -54,11 +54,17 @@ public final class MessageAssembler implements FrameListener, AutoCloseable {
     private final boolean streaming;
     private final FrameExtension extension;
     private final int extensionRsv;
-    private final PayloadSink sink = this::transformed;
+    /** The transform's output sink; made with the transform (only when an extension is configured and used). */
+    private PayloadSink sink;
     private InboundTransform inbound;
 
-    private final Utf8Validator utf8 = new Utf8Validator();
-    private final ByteAccumulator buffer;
+    /*
+     * Made on first need, so that a connection that has sent nothing (an idle one) carries neither: the UTF-8
+     * validator with the first text message, the reassembly buffer with the first message that is not delivered
+     * straight from its input buffer.
+     */
+    private Utf8Validator utf8;
+    private ByteAccumulator buffer;
     /**
      * Gathers a control frame's payload only when it arrives split across reads (rare); made on first need, so an
      * idle connection does not carry it.
@@ -102,7 +108,6 @@ public final class MessageAssembler implements FrameListener, AutoCloseable {
             throw new IllegalArgumentException("maxMessageSize " + maxMessageSize
                     + " is too large to buffer whole messages; use streaming mode or at most " + MAX_BUFFERED_MESSAGE_SIZE);
         }
-        this.buffer = new ByteAccumulator((int) Math.min(maxMessageSize, MAX_BUFFERED_MESSAGE_SIZE), RETAIN_BYTES);
     }
 
     /** Starts configuring an assembler that reports to {@code listener}. */
@@ -127,7 +132,7 @@ public final class MessageAssembler implements FrameListener, AutoCloseable {
 
     /** Bytes currently allocated for reassembly (0 when idle with nothing retained); never above the maximum size. */
     public int bufferCapacity() {
-        return buffer.capacity();
+        return buffer == null ? 0 : buffer.capacity();
     }
 
     @Override
@@ -165,13 +170,20 @@ public final class MessageAssembler implements FrameListener, AutoCloseable {
                 viaTransform = true;
                 if (inbound == null) {
                     inbound = extension.newInboundTransform();
+                    sink = this::transformed;
                 }
             } else {
                 viaTransform = false;
             }
             message = opcode;
             messageSize = 0;
-            utf8.reset();
+            if (opcode == Opcode.TEXT) {
+                if (utf8 == null) {
+                    utf8 = new Utf8Validator();
+                } else {
+                    utf8.reset();
+                }
+            }
         }
         if (!viaTransform && payloadLength > maxMessageSize - messageSize) {
             throw tooBig(messageSize + payloadLength);
@@ -225,7 +237,7 @@ public final class MessageAssembler implements FrameListener, AutoCloseable {
             if (streaming) {
                 fragment(EMPTY, true);
             } else {
-                whole(buffer.size() == 0 ? EMPTY : buffer.view());
+                whole(buffer == null || buffer.size() == 0 ? EMPTY : buffer.view());
             }
             endMessage();
         }
@@ -250,9 +262,9 @@ public final class MessageAssembler implements FrameListener, AutoCloseable {
         if (streaming) {
             fragment(chunk, last);
         } else if (!last) {
-            buffer.append(chunk);
+            buffer().append(chunk);
             return;
-        } else if (buffer.size() == 0) {
+        } else if (buffer == null || buffer.size() == 0) {
             whole(chunk);
         } else {
             buffer.append(chunk);
@@ -281,7 +293,16 @@ public final class MessageAssembler implements FrameListener, AutoCloseable {
 
     private void endMessage() {
         message = null;
-        buffer.clear();
+        if (buffer != null) {
+            buffer.clear();
+        }
+    }
+
+    private ByteAccumulator buffer() {
+        if (buffer == null) {
+            buffer = new ByteAccumulator((int) Math.min(maxMessageSize, MAX_BUFFERED_MESSAGE_SIZE), RETAIN_BYTES);
+        }
+        return buffer;
     }
 
     private void deliverControl(ByteBuffer payload) {

@@ -159,6 +159,35 @@ class MessageAssemblerFragmentationTest {
     }
 
     @Test
+    void wholeMessagesNeedNoReassemblyBufferAndLateTextIsStillValidated() {
+        // What an idle or single-frame connection holds: no reassembly buffer until a message is fragmented; the
+        // UTF-8 validator, made with the first text message, still checks text that follows binary messages
+        // (RFC 6455 §8.1: invalid UTF-8 → 1007), across fragments.
+        Recorder r = new Recorder();
+        MessageAssembler a = new MessageAssembler(r);
+        FrameParser parser = new FrameParser(Role.SERVER, Long.MAX_VALUE);
+        assertEquals(0, a.bufferCapacity());
+        Feed.whole(parser, a, frame(true, Opcode.BINARY, new byte[] {(byte) 0xFF}));
+        Feed.whole(parser, a, frame(true, Opcode.PING, "p"));
+        Feed.whole(parser, a, frame(true, Opcode.TEXT, "ünïcödé"));
+        assertEquals(0, a.bufferCapacity(), "single-frame messages are delivered from the input buffer");
+        assertEquals(List.of("B:ff", "PING:70", "T:ünïcödé"), r.events);
+        Feed.whole(parser, a, frame(false, Opcode.TEXT, new byte[] {'o', 'k', (byte) 0xC3}));
+        WebSocketException e = assertThrows(WebSocketException.class,
+                () -> Feed.whole(parser, a, frame(true, Opcode.CONTINUATION, new byte[] {(byte) 0x28})));
+        assertEquals(CloseCodes.INVALID_PAYLOAD, e.closeCode(), "0xC3 0x28 is not UTF-8");
+        assertEquals(1007, failureOfBinaryThenText());
+    }
+
+    /** A fresh assembler fed a binary message, then a text message whose single frame ends inside a code point. */
+    private static int failureOfBinaryThenText() {
+        Recorder r = new Recorder();
+        WebSocketException e = assertThrows(WebSocketException.class, () -> run(MessageAssembler.builder(r), r,
+                frame(true, Opcode.BINARY, new byte[] {1}), frame(true, Opcode.TEXT, new byte[] {'a', (byte) 0xE2, (byte) 0x82})));
+        return e.closeCode();
+    }
+
+    @Test
     void largeBufferIsReleasedAfterTheMessage() {
         Recorder r = new Recorder();
         MessageAssembler a = new MessageAssembler(r);

@@ -38,6 +38,21 @@ import java.util.Objects;
  * <p>A parser is meant to be created per connection and dropped after the handshake: it holds a few fields and,
  * only while a line is split across buffers, a copy of that line (never more than the limits allow). Not
  * thread-safe.
+ *
+ * <p>Strings a request keeps are shared where they repeat across connections: known field names and values are
+ * constants, and the short values of a few fields that carry no secret ({@code Host}, {@code Origin},
+ * {@code User-Agent}, ...) and request targets without a query come from a small table of recently seen strings
+ * (the same for every client of a site), so that each connection, which keeps its request for as long as it lives,
+ * does not hold its own copy.
+ *
+ * <table>
+ *   <caption>Who touches what</caption>
+ *   <tr><th>state</th><th>written by</th><th>read by</th><th>ordering</th></tr>
+ *   <tr><td>instance fields</td><td>the thread parsing</td><td>the same thread</td><td>confined</td></tr>
+ *   <tr><td>{@code RECENT} (shared by every parser)</td><td>any parsing thread</td><td>any parsing thread</td>
+ *       <td>none needed: slots hold immutable strings (safely published by their final fields); a lost or
+ *       overwritten entry only means one more copy</td></tr>
+ * </table>
  */
 public final class HttpRequestParser {
 
@@ -80,6 +95,20 @@ public final class HttpRequestParser {
             KNOWN_VALUE_BYTES[i] = KNOWN_VALUES[i].getBytes(StandardCharsets.US_ASCII);
         }
     }
+
+    /**
+     * Fields whose values repeat across the clients of a site and carry no secret: only these are shared. Not the
+     * key (new on every request), nor {@code Cookie}, {@code Sec-WebSocket-Protocol} or unknown fields, which may
+     * carry credentials that must not outlive their connection in a shared table.
+     */
+    private static final java.util.Set<String> SHARED_VALUE_NAMES = java.util.Set.of(HOST, "Upgrade", "Connection",
+            "Origin", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions", "User-Agent", "Accept", "Accept-Encoding",
+            "Accept-Language", "Cache-Control", "Pragma");
+
+    /** Slots of the recently-seen table (a power of two) and the longest string it keeps. */
+    private static final int RECENT_SLOTS = 256;
+    private static final int RECENT_MAX_LENGTH = 256;
+    private static final String[] RECENT = new String[RECENT_SLOTS];
 
     private final HttpLimits limits;
     private int state = REQUEST_LINE;
@@ -286,7 +315,8 @@ public final class HttpRequestParser {
         if (i == end || a[i] != SP) {
             throw i == end ? bad("request line has no HTTP version") : badByte(a[i], "the request target");
         }
-        target = latin1(a, t, i);
+        // a target with a query may carry a token: shared only without one
+        target = indexOf(a, t, i, (byte) '?') < 0 ? recent(a, t, i) : latin1(a, t, i);
         i++;
         if (end - i != 8 || a[i] != 'H' || a[i + 1] != 'T' || a[i + 2] != 'T' || a[i + 3] != 'P'
                 || a[i + 4] != '/' || !isDigit(a[i + 5]) || a[i + 6] != '.' || !isDigit(a[i + 7])) {
@@ -340,10 +370,10 @@ public final class HttpRequestParser {
                 ve = i + 1;
             }
         }
-        addField(name, vs == ve ? "" : fieldValue(a, vs, ve));
+        addField(name, vs == ve ? "" : fieldValue(name, a, vs, ve));
     }
 
-    private static String fieldValue(byte[] a, int from, int to) {
+    private static String fieldValue(String name, byte[] a, int from, int to) {
         int n = to - from;
         for (int k = 0; k < KNOWN_VALUE_BYTES.length; k++) {
             byte[] known = KNOWN_VALUE_BYTES[k];
@@ -351,7 +381,48 @@ public final class HttpRequestParser {
                 return KNOWN_VALUES[k];
             }
         }
-        return latin1(a, from, to);
+        return SHARED_VALUE_NAMES.contains(name) ? recent(a, from, to) : latin1(a, from, to);
+    }
+
+    /**
+     * {@code a[from, to)} as a string, the one in the recently-seen table when it holds these bytes (else a new one,
+     * which takes the slot). Strings longer than {@link #RECENT_MAX_LENGTH} are not shared.
+     */
+    static String recent(byte[] a, int from, int to) {
+        int n = to - from;
+        if (n > RECENT_MAX_LENGTH) {
+            return latin1(a, from, to);
+        }
+        int h = n;
+        for (int i = from; i < to; i++) {
+            h = 31 * h + a[i];
+        }
+        int slot = (h ^ (h >>> 16)) & (RECENT_SLOTS - 1);
+        String seen = RECENT[slot];
+        if (seen != null && seen.length() == n && sameLatin1(seen, a, from)) {
+            return seen;
+        }
+        String s = latin1(a, from, to);
+        RECENT[slot] = s;
+        return s;
+    }
+
+    private static int indexOf(byte[] a, int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (a[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean sameLatin1(String s, byte[] a, int from) {
+        for (int k = 0, n = s.length(); k < n; k++) {
+            if (s.charAt(k) != (char) (a[from + k] & 0xFF)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void addField(String name, String value) {

@@ -1,5 +1,6 @@
 package dev.sleet.bench.fanout;
 
+import dev.sleet.bench.load.NettyTransport;
 import dev.sleet.bench.load.ServerArgs;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelHandlerContext;
@@ -7,12 +8,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -62,11 +60,12 @@ public final class NettyFanoutServer {
     public static void main(String[] argv) throws Exception {
         ServerArgs args = ServerArgs.parse(argv);
         ChannelGroup members = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(args.threads(), NioIoHandler.newFactory());
+        NettyTransport transport = NettyTransport.of(args);
+        EventLoopGroup boss = transport.group(1);
+        EventLoopGroup workers = transport.group(args.threads());
         new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

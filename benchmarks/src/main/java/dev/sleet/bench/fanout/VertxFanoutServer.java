@@ -1,11 +1,11 @@
 package dev.sleet.bench.fanout;
 
 import dev.sleet.bench.load.ServerArgs;
+import dev.sleet.bench.load.VertxEchoServer;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.Set;
@@ -51,7 +51,7 @@ public final class VertxFanoutServer {
     public static void main(String[] argv) throws Exception {
         ServerArgs args = ServerArgs.parse(argv);
         Set<ServerWebSocket> members = ConcurrentHashMap.newKeySet();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(args.threads()));
+        Vertx vertx = VertxEchoServer.vertx(args);
         vertx.deployVerticle(() -> new FanoutVerticle(args.port(), members),
                 new DeploymentOptions().setInstances(args.threads())).await();
         ServerArgs.listening(args.port());

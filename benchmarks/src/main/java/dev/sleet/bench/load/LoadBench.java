@@ -15,33 +15,48 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Runs the load benchmarks: each server in its own JVM ({@code java -cp benchmarks.jar <Main> --port N}, the same
  * flags for all), the {@link LoadClient} in another, servers alternated across rounds (A B C, B C A, C A B, ...),
- * and a Markdown table of medians at the end. CPU comes from {@code /proc/<pid>/stat} deltas over the measurement
- * window, for the server and for the load generator, so a reader can judge which one was the bottleneck.
+ * and Markdown tables of medians and per-run values at the end.
+ *
+ * <p>Per run it samples, over the measurement window: CPU time of the server and of the load generator
+ * ({@code /proc/<pid>/stat}), and the bytes the server's JVM allocated ({@code STATS}, see {@link ServerArgs}).
+ * The client checks every reply; a run with an error, a dropped connection or a lost reply is marked
+ * {@code FAILED} in its table and makes the whole command exit with status 1.
  *
  * <pre>
  * java -cp benchmarks.jar dev.sleet.bench.load.LoadBench echo|idle|fanout|all [--rounds 3] [--servers a,b]
- *      [--measure S] [--warmup S] [--idle-conns N] [--fanout-members N[,N]] [--jfr DIR] [--only CASE]
+ *      [--measure S] [--warmup S] [--idle-conns N] [--only CASE[,CASE]] [--jfr DIR] [--baseline JAR]
  * </pre>
  */
 public final class LoadBench {
-    static final Map<String, String> ECHO_SERVERS = new LinkedHashMap<>();
-    static final Map<String, String> FANOUT_SERVERS = new LinkedHashMap<>();
+    /** Server name to its main class and arguments. */
+    static final Map<String, List<String>> ECHO_SERVERS = new LinkedHashMap<>();
+    static final Map<String, List<String>> FANOUT_SERVERS = new LinkedHashMap<>();
 
     static {
-        ECHO_SERVERS.put("sleet", "dev.sleet.bench.load.SleetEchoServer");
-        ECHO_SERVERS.put("netty", "dev.sleet.bench.load.NettyEchoServer");
-        ECHO_SERVERS.put("vertx", "dev.sleet.bench.load.VertxEchoServer");
-        FANOUT_SERVERS.put("sleet", "dev.sleet.bench.fanout.SleetFanoutServer");
-        FANOUT_SERVERS.put("netty", "dev.sleet.bench.fanout.NettyFanoutServer");
-        FANOUT_SERVERS.put("vertx", "dev.sleet.bench.fanout.VertxFanoutServer");
-        FANOUT_SERVERS.put("java-websocket", "dev.sleet.bench.fanout.JavaWebSocketFanoutServer");
+        ECHO_SERVERS.put("sleet", List.of("dev.sleet.bench.load.SleetEchoServer"));
+        ECHO_SERVERS.put("netty", List.of("dev.sleet.bench.load.NettyEchoServer"));
+        ECHO_SERVERS.put("netty-epoll", List.of("dev.sleet.bench.load.NettyEchoServer", "--transport", "epoll"));
+        ECHO_SERVERS.put("vertx", List.of("dev.sleet.bench.load.VertxEchoServer"));
+        ECHO_SERVERS.put("vertx-epoll", List.of("dev.sleet.bench.load.VertxEchoServer", "--transport", "epoll"));
+        FANOUT_SERVERS.put("sleet", List.of("dev.sleet.bench.fanout.SleetFanoutServer"));
+        FANOUT_SERVERS.put("netty", List.of("dev.sleet.bench.fanout.NettyFanoutServer"));
+        FANOUT_SERVERS.put("netty-epoll", List.of("dev.sleet.bench.fanout.NettyFanoutServer", "--transport", "epoll"));
+        FANOUT_SERVERS.put("netty-expert", List.of("dev.sleet.bench.fanout.NettyExpertFanoutServer"));
+        FANOUT_SERVERS.put("netty-expert-epoll", List.of("dev.sleet.bench.fanout.NettyExpertFanoutServer",
+                "--transport", "epoll"));
+        FANOUT_SERVERS.put("vertx", List.of("dev.sleet.bench.fanout.VertxFanoutServer"));
+        FANOUT_SERVERS.put("vertx-epoll", List.of("dev.sleet.bench.fanout.VertxFanoutServer", "--transport", "epoll"));
+        FANOUT_SERVERS.put("java-websocket", List.of("dev.sleet.bench.fanout.JavaWebSocketFanoutServer"));
     }
 
     /** Identical for every server (and the client): fixed heap, G1, Netty's leak detector off. */
@@ -49,35 +64,89 @@ public final class LoadBench {
             "-Dio.netty.leakDetection.level=disabled", "--sun-misc-unsafe-memory-access=allow",
             "--enable-native-access=ALL-UNNAMED");
 
+    /** One echo case: connections, message size, messages in flight per connection, payload kind. */
+    record EchoCase(String key, String name, int conns, int size, int depth, String payload) {
+    }
+
+    static final List<EchoCase> ECHO_CASES = List.of(
+            new EchoCase("c1k-32", "1000 connections × 1 in flight, 32 B ASCII text", 1000, 32, 1, "ascii"),
+            new EchoCase("c1k-32-mixed", "1000 connections × 1 in flight, 32 B mixed-script text", 1000, 32, 1,
+                    "mixed"),
+            new EchoCase("c1k-4k-bin", "1000 connections × 1 in flight, 4 KiB binary", 1000, 4096, 1, "binary"),
+            new EchoCase("c1k-4k-mixed", "1000 connections × 1 in flight, 4 KiB mixed-script text", 1000, 4096, 1,
+                    "mixed"),
+            new EchoCase("p100-32", "100 connections × 8 pipelined, 32 B ASCII text", 100, 32, 8, "ascii"),
+            new EchoCase("p100-32-mixed", "100 connections × 8 pipelined, 32 B mixed-script text", 100, 32, 8,
+                    "mixed"),
+            new EchoCase("p100-4k-bin", "100 connections × 8 pipelined, 4 KiB binary", 100, 4096, 8, "binary"),
+            new EchoCase("p100-4k-mixed", "100 connections × 8 pipelined, 4 KiB mixed-script text", 100, 4096, 8,
+                    "mixed"));
+
+    /** One fan-out case: members, broadcasts in flight (1 = one at a time), payload size and kind. */
+    record FanoutCase(String key, String name, int members, int window, int size, String payload) {
+    }
+
+    static final List<FanoutCase> FANOUT_CASES = List.of(
+            new FanoutCase("single-1000", "1,000 members, single broadcasts (one at a time), 64 B ASCII", 1000, 1,
+                    64, "ascii"),
+            new FanoutCase("single-1000-mixed", "1,000 members, single broadcasts, 64 B mixed-script", 1000, 1, 64,
+                    "mixed"),
+            new FanoutCase("burst-1000", "1,000 members, burst (16 broadcasts in flight), 64 B ASCII", 1000, 16, 64,
+                    "ascii"),
+            new FanoutCase("burst-1000-mixed", "1,000 members, burst (16 in flight), 64 B mixed-script", 1000, 16, 64,
+                    "mixed"),
+            new FanoutCase("burst-10000", "10,000 members, burst (4 in flight), 64 B ASCII", 10_000, 4, 64, "ascii"));
+
     private int rounds = 3;
     private int warmup = 5;
     private int measure = 10;
     private int idleConns = 10_000;
-    private int[] fanoutMembers = {1000, 10_000};
     private List<String> servers;
-    private String only;
+    private List<String> only;
     private Path jfrDir;
     /** With {@code --baseline JAR}: a server "sleet-base", Sleet's main from another build, for before/after runs. */
     private String baselineJar;
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final String classpath = System.getProperty("java.class.path");
     private final StringBuilder report = new StringBuilder();
+    private final List<String> failures = new ArrayList<>();
 
-    /** One echo case: connections, message size, messages in flight per connection. */
-    record EchoCase(String key, String name, int conns, int size, int depth) {
+    /** One measured run; {@code failure} is null when it passed every check. */
+    record Run(String server, Map<String, String> result, double serverCpu, double clientCpu, long serverRssKib,
+            long serverAllocated, String failure) {
+        double num(String key) {
+            String v = result.get(key);
+            return v == null ? Double.NaN : Double.parseDouble(v);
+        }
+
+        /** Errors, dropped connections and lost replies, summed. */
+        long problems() {
+            return (long) (num("errors") + num("dropped") + num("lost"));
+        }
     }
 
-    /** One measured run. */
-    record Run(String server, Map<String, String> result, double serverCpu, double clientCpu, long serverRssKib) {
-        double num(String key) {
-            return Double.parseDouble(result.get(key));
+    /** A server process, its standard input and the {@code STATS} lines it printed. */
+    record Server(Process process, Writer in, BlockingQueue<String> stats) {
+        long pid() {
+            return process.pid();
+        }
+
+        /** Bytes the server's JVM has allocated so far; -1 when it did not answer within 5 s. */
+        long allocated() throws Exception {
+            in.write("STATS\n");
+            in.flush();
+            String line = stats.poll(5, TimeUnit.SECONDS);
+            return line == null ? -1 : Long.parseLong(line.substring(line.indexOf('=') + 1));
         }
     }
 
     public static void main(String[] argv) throws Exception {
         if (argv.length == 0) {
             System.err.println("usage: LoadBench echo|idle|fanout|all [--rounds N] [--servers a,b] [--measure S]"
-                    + " [--warmup S] [--idle-conns N] [--fanout-members N,N] [--only CASE] [--jfr DIR]");
+                    + " [--warmup S] [--idle-conns N] [--only CASE,CASE] [--jfr DIR] [--baseline JAR]\n"
+                    + "echo cases: " + ECHO_CASES.stream().map(EchoCase::key).toList() + "\nfan-out cases: "
+                    + FANOUT_CASES.stream().map(FanoutCase::key).toList() + "\nservers: echo/idle "
+                    + ECHO_SERVERS.keySet() + ", fan-out " + FANOUT_SERVERS.keySet());
             System.exit(2);
         }
         LoadBench b = new LoadBench();
@@ -89,10 +158,8 @@ public final class LoadBench {
                 case "--warmup" -> b.warmup = Integer.parseInt(v);
                 case "--measure" -> b.measure = Integer.parseInt(v);
                 case "--idle-conns" -> b.idleConns = Integer.parseInt(v);
-                case "--fanout-members" -> b.fanoutMembers = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt)
-                        .toArray();
                 case "--servers" -> b.servers = List.of(v.split(","));
-                case "--only" -> b.only = v;
+                case "--only" -> b.only = List.of(v.split(","));
                 case "--jfr" -> b.jfrDir = Path.of(v);
                 case "--baseline" -> b.baselineJar = v;
                 default -> throw new IllegalArgumentException("unknown option " + argv[i]);
@@ -113,6 +180,11 @@ public final class LoadBench {
         }
         System.out.println();
         System.out.println(b.report);
+        if (!b.failures.isEmpty()) {
+            System.out.println("FAILED: " + b.failures.size() + " run(s) did not pass the load generator's checks:");
+            b.failures.forEach(f -> System.out.println("  " + f));
+            System.exit(1);
+        }
         System.exit(0);
     }
 
@@ -121,10 +193,19 @@ public final class LoadBench {
         System.out.flush();
     }
 
-    private List<String> pick(Map<String, String> all) {
+    private boolean wanted(String key) {
+        return only == null || only.contains(key);
+    }
+
+    private List<String> pick(Map<String, List<String>> all) {
         List<String> names = new ArrayList<>(all.keySet());
         names.remove("sleet-base");
         if (servers != null) {
+            for (String s : servers) {
+                if (!all.containsKey(s)) {
+                    throw new IllegalArgumentException("no server " + s + "; servers: " + all.keySet());
+                }
+            }
             names.retainAll(servers);
         }
         if (baselineJar != null) {
@@ -146,90 +227,102 @@ public final class LoadBench {
     // ---------------------------------------------------------------------------------------- echo
 
     private void echo() throws Exception {
-        List<EchoCase> cases = List.of(
-                new EchoCase("small", "100 connections, 32 B, 16 in flight each", 100, 32, 16),
-                new EchoCase("large", "1000 connections, 4 KiB, 1 in flight each", 1000, 4096, 1));
         List<String> names = pick(ECHO_SERVERS);
-        for (EchoCase c : cases) {
-            if (only != null && !c.key().equals(only)) {
+        for (EchoCase c : ECHO_CASES) {
+            if (!wanted(c.key())) {
                 continue;
             }
             Map<String, List<Run>> runs = new LinkedHashMap<>();
             names.forEach(n -> runs.put(n, new ArrayList<>()));
             for (int r = 0; r < rounds; r++) {
                 for (String s : order(names, r)) {
-                    Run run = measured(s, ECHO_SERVERS.get(s), List.of("--mode", "echo", "--conns", "" + c.conns(),
-                            "--size", "" + c.size(), "--depth", "" + c.depth(), "--threads", "2",
-                            "--sources", c.conns() > 500 ? "8" : "1", "--warmup", "" + warmup, "--measure",
-                            "" + measure), c.name() + " r" + r);
-                    runs.get(s).add(run);
+                    runs.get(s).add(measured(s, ECHO_SERVERS.get(s), List.of("--mode", "echo", "--conns",
+                            "" + c.conns(), "--size", "" + c.size(), "--depth", "" + c.depth(), "--payload",
+                            c.payload(), "--threads", "2", "--sources", c.conns() > 500 ? "8" : "1", "--warmup",
+                            "" + warmup, "--measure", "" + measure), c.key() + " r" + r, "msgs"));
                 }
             }
-            echoTable(c, runs);
+            table("Echo: " + c.name() + " (`" + c.key() + "`)", runs, "msgs/s", "msgsPerSec", "msg", 1e6, "µs",
+                    List.of(col("p50 µs", "%.0f", r -> r.num("p50us")), col("p99 µs", "%.0f", r -> r.num("p99us"))));
         }
-    }
-
-    private void echoTable(EchoCase c, Map<String, List<Run>> runs) {
-        StringBuilder t = new StringBuilder();
-        t.append("\n#### Echo: ").append(c.name()).append(" (").append(rounds).append(" rounds, medians)\n\n");
-        t.append("| server | msgs/s | p50 µs | p99 µs | server CPU (cores) | server CPU µs/msg | client CPU (cores) |"
-                + " msgs/s per run |\n");
-        t.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
-        Map<String, Double> rate = new LinkedHashMap<>();
-        for (var e : runs.entrySet()) {
-            List<Run> rs = e.getValue();
-            double msgs = median(rs, r -> r.num("msgsPerSec"));
-            rate.put(e.getKey(), msgs);
-            t.append(String.format(Locale.ROOT, "| %s | %,.0f | %.0f | %.0f | %.2f | %.2f | %.2f | %s |\n",
-                    e.getKey(), msgs, median(rs, r -> r.num("p50us")), median(rs, r -> r.num("p99us")),
-                    median(rs, Run::serverCpu), median(rs, r -> r.serverCpu() * 1e6 / r.num("msgsPerSec")),
-                    median(rs, Run::clientCpu), perRun(rs, "msgsPerSec")));
-        }
-        ratios(t, rate, "msgs/s");
-        report.append(t);
-        say(t.toString());
     }
 
     // ---------------------------------------------------------------------------------------- fan-out
 
     private void fanout() throws Exception {
         List<String> names = pick(FANOUT_SERVERS);
-        for (int members : fanoutMembers) {
-            if (only != null && !("" + members).equals(only)) {
+        for (FanoutCase c : FANOUT_CASES) {
+            if (!wanted(c.key())) {
                 continue;
             }
-            int window = members >= 10_000 ? 4 : 16;
             Map<String, List<Run>> runs = new LinkedHashMap<>();
             names.forEach(n -> runs.put(n, new ArrayList<>()));
             for (int r = 0; r < rounds; r++) {
                 for (String s : order(names, r)) {
-                    Run run = measured(s, FANOUT_SERVERS.get(s), List.of("--mode", "fanout", "--conns", "" + members,
-                            "--size", "64", "--window", "" + window, "--threads", "2", "--sources", "8",
-                            "--warmup", "" + warmup, "--measure", "" + measure), "fanout " + members + " r" + r);
-                    runs.get(s).add(run);
+                    runs.get(s).add(measured(s, FANOUT_SERVERS.get(s), List.of("--mode", "fanout", "--conns",
+                            "" + c.members(), "--size", "" + c.size(), "--payload", c.payload(), "--window",
+                            "" + c.window(), "--threads", "2", "--sources", "8", "--warmup", "" + warmup,
+                            "--measure", "" + measure), c.key() + " r" + r, "deliveries"));
                 }
             }
-            StringBuilder t = new StringBuilder();
-            t.append("\n#### Fan-out: ").append(members).append(" members, 64 B text, ").append(window)
-                    .append(" broadcasts in flight (").append(rounds).append(" rounds, medians)\n\n");
-            t.append("| server | deliveries/s | broadcasts/s | last member p50 µs | last member p99 µs |"
-                    + " server CPU (cores) | server CPU ns/delivery | client CPU (cores) | deliveries/s per run |\n");
-            t.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
-            Map<String, Double> rate = new LinkedHashMap<>();
-            for (var e : runs.entrySet()) {
-                List<Run> rs = e.getValue();
-                double d = median(rs, x -> x.num("deliveriesPerSec"));
-                rate.put(e.getKey(), d);
-                t.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %,.0f | %.2f | %.0f | %.2f | %s |\n",
-                        e.getKey(), d, median(rs, x -> x.num("broadcastsPerSec")), median(rs, x -> x.num("lastP50us")),
-                        median(rs, x -> x.num("lastP99us")), median(rs, Run::serverCpu),
-                        median(rs, x -> x.serverCpu() * 1e9 / x.num("deliveriesPerSec")), median(rs, Run::clientCpu),
-                        perRun(rs, "deliveriesPerSec")));
-            }
-            ratios(t, rate, "deliveries/s");
-            report.append(t);
-            say(t.toString());
+            table("Fan-out: " + c.name() + " (`" + c.key() + "`)", runs, "deliveries/s", "deliveriesPerSec",
+                    "delivery", 1e9, "ns", List.of(col("broadcasts/s", "%,.0f", r -> r.num("broadcastsPerSec")),
+                            col("last member p50 µs", "%,.0f", r -> r.num("lastP50us")),
+                            col("last member p99 µs", "%,.0f", r -> r.num("lastP99us"))));
         }
+    }
+
+    /** An extra table column: its title, format and value per run (the median is shown). */
+    record Col(String title, String format, ToDoubleFunction<Run> f) {
+    }
+
+    private static Col col(String title, String format, ToDoubleFunction<Run> f) {
+        return new Col(title, format, f);
+    }
+
+    /**
+     * A table: per server the median rate, the extra columns, server CPU and allocation per unit, client CPU,
+     * problems (errors + dropped + lost, summed over the runs) and the rate of each run; then Sleet's ratios
+     * against the best peer.
+     */
+    private void table(String title, Map<String, List<Run>> runs, String unit, String rateKey, String per,
+            double cpuScale, String cpuUnit, List<Col> extra) {
+        StringBuilder t = new StringBuilder();
+        t.append("\n#### ").append(title).append(" (").append(rounds).append(" rounds, medians)\n\n");
+        t.append("| server | ").append(unit).append(" |");
+        extra.forEach(c -> t.append(' ').append(c.title()).append(" |"));
+        t.append(" server CPU (cores) | server CPU ").append(cpuUnit).append('/').append(per)
+                .append(" | server alloc B/").append(per).append(" | client CPU (cores) | errors | ")
+                .append(unit).append(" per run | CPU ").append(cpuUnit).append('/').append(per).append(" per run |\n");
+        t.append("|---|---:|");
+        extra.forEach(c -> t.append("---:|"));
+        t.append("---:|---:|---:|---:|---:|---|---|\n");
+        Map<String, double[]> stats = new LinkedHashMap<>();
+        for (var e : runs.entrySet()) {
+            List<Run> all = e.getValue();
+            List<Run> rs = all.stream().filter(r -> r.result() != null).toList();
+            long problems = all.stream().mapToLong(r -> r.result() == null ? 1 : r.problems()).sum();
+            long failed = all.stream().filter(r -> r.failure() != null).count();
+            ToDoubleFunction<Run> cpuPer = r -> r.serverCpu() * cpuScale / r.num(rateKey);
+            ToDoubleFunction<Run> allocPer = r -> r.serverAllocated() < 0 ? Double.NaN
+                    : r.serverAllocated() / r.num(rateKey.equals("msgsPerSec") ? "msgs" : "deliveries");
+            double rate = median(rs, r -> r.num(rateKey));
+            double cpu = median(rs, cpuPer);
+            stats.put(e.getKey(), new double[] {rate, cpu});
+            t.append("| ").append(e.getKey()).append(String.format(Locale.ROOT, " | %,.0f |", rate));
+            extra.forEach(c -> t.append(String.format(Locale.ROOT, " " + c.format() + " |", median(rs, c.f()))));
+            t.append(String.format(Locale.ROOT, " %.2f | %s | %,.0f | %.2f | %s | %s | %s |\n", median(rs, Run::serverCpu),
+                    fmtCpu(cpu), median(rs, allocPer), median(rs, Run::clientCpu),
+                    problems == 0 ? "0" : "**" + problems + (failed > 0 ? " (" + failed + " runs FAILED)" : "") + "**",
+                    perRun(all, r -> r.num(rateKey), "%,.0f"), perRun(all, cpuPer, cpuScale == 1e6 ? "%.2f" : "%.0f")));
+        }
+        ratios(t, stats, unit, cpuUnit + "/" + per);
+        report.append(t);
+        say(t.toString());
+    }
+
+    private static String fmtCpu(double v) {
+        return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.2f", v);
     }
 
     // ---------------------------------------------------------------------------------------- idle memory
@@ -243,31 +336,45 @@ public final class LoadBench {
                 runs.get(s).add(idleRun(s, ECHO_SERVERS.get(s), "idle r" + r));
             }
         }
+        int low = idleConns / 5;
         StringBuilder t = new StringBuilder();
-        t.append("\n#### Idle memory: ").append(idleConns).append(" idle connections (").append(rounds)
-                .append(" rounds, medians)\n\n");
-        t.append("| server | memory per idle connection | RSS growth per connection (heap pre-touched) |"
-                + " live heap growth per connection (after full GC) | server RSS with the connections |"
-                + " memory/conn per run |\n");
-        t.append("|---|---:|---:|---:|---:|---|\n");
+        t.append("\n#### Idle memory: RSS slope between ").append(low).append(" and ").append(idleConns)
+                .append(" idle connections (").append(rounds).append(" rounds, medians)\n\n");
+        t.append("| server | RSS slope per connection | live-heap slope per connection (after full GC) |"
+                + " allocated per connection opened | RSS at " + idleConns + " | RSS slope per run | heap slope per run |\n");
+        t.append("|---|---:|---:|---:|---:|---|---|\n");
+        Map<String, Double> slope = new LinkedHashMap<>();
         for (var e : runs.entrySet()) {
             List<double[]> rs = e.getValue();
-            t.append(String.format(Locale.ROOT, "| %s | **%.2f KiB** | %.2f KiB | %.2f KiB | %.0f MiB | %s |\n",
-                    e.getKey(), medianOf(rs, 3), medianOf(rs, 0), medianOf(rs, 1), medianOf(rs, 2) / 1024,
-                    String.join(" / ", rs.stream().map(x -> String.format(Locale.ROOT, "%.2f", x[3])).toList())));
+            slope.put(e.getKey(), medianOf(rs, 0));
+            t.append(String.format(Locale.ROOT, "| %s | **%.2f KiB** | %.2f KiB | %.1f KiB | %.0f MiB | %s | %s |\n",
+                    e.getKey(), medianOf(rs, 0), medianOf(rs, 1), medianOf(rs, 3), medianOf(rs, 2) / 1024,
+                    perRunOf(rs, 0), perRunOf(rs, 1)));
+        }
+        Double sleet = slope.get("sleet");
+        if (sleet != null) {
+            t.append("\nSleet / peer (RSS slope, lower is better):");
+            slope.forEach((k, v) -> {
+                if (!k.equals("sleet")) {
+                    t.append(String.format(Locale.ROOT, " %s %.2f×;", k, sleet / v));
+                }
+            });
+            t.append('\n');
         }
         report.append(t);
         say(t.toString());
     }
 
-    /** {RSS KiB per connection, heap KiB per connection, RSS KiB with connections, their sum per connection}. */
-    private double[] idleRun(String name, String main, String label) throws Exception {
+    /**
+     * {RSS KiB per connection, live-heap KiB per connection, RSS KiB at N, KiB allocated per connection opened}: the slopes between N/5 and N open
+     * connections. A fresh server first takes one open/close cycle of N/5 connections (class loading, JIT, buffer
+     * pools), then N/5 are opened and measured, then the rest up to N; each point is taken 2 s after the last
+     * handshake and a full GC ({@code jcmd GC.run}). RSS is {@code VmRSS} of {@code /proc/<pid>/status}.
+     */
+    private double[] idleRun(String name, List<String> main, String label) throws Exception {
         int port = freePort();
-        // The heap is touched in full at start-up (the same 1 GiB for every server), so that RSS growth shows what
-        // connections cost outside the heap, not which eden regions the collector happened to use; what they cost
-        // inside it is the live-heap growth after a full GC. Their sum is the memory an idle connection holds.
-        Process server = startServer(main, port, name.equals("sleet-base") ? label + " [base]" : label,
-                "-XX:+AlwaysPreTouch");
+        int low = idleConns / 5;
+        Server server = startServer(main, port, name.equals("sleet-base") ? label + " [base]" : label);
         Process client = null;
         try {
             client = new ProcessBuilder(clientCommand(List.of("--mode", "idle", "--port", "" + port, "--conns",
@@ -276,45 +383,58 @@ public final class LoadBench {
             BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(),
                     StandardCharsets.UTF_8));
             Writer in = new OutputStreamWriter(client.getOutputStream(), StandardCharsets.US_ASCII);
-            // Cycle 1 warms the server up (code paths, buffer pools, eden pages touched by handshake garbage).
-            expect(out, "READY", label);
-            in.write("again\n");
-            in.flush();
-            expect(out, "CLOSED", label);
-            Thread.sleep(3000);
-            fullGc(server.pid());
-            long rss0 = ProcessCpu.rssKib(server.pid());
-            long heap0 = heapUsedKib(server.pid());
-            // Cycle 2 is measured: the client opens its connections only now, after the baseline.
-            in.write("open\n");
-            in.flush();
-            String ready = expect(out, "READY", label);
-            Thread.sleep(3000);
-            fullGc(server.pid());
-            long rss1 = ProcessCpu.rssKib(server.pid());
-            long heap1 = heapUsedKib(server.pid());
-            in.write("done\n");
-            in.flush();
-            expect(out, "CLOSED", label);
-            int opened = Integer.parseInt(ready.split(" ")[1]);
-            double[] r = {(rss1 - rss0) / (double) opened, (heap1 - heap0) / (double) opened, rss1,
-                    (rss1 - rss0 + heap1 - heap0) / (double) opened};
-            say(String.format(Locale.ROOT, "  %-14s %s: %d conns, RSS %d -> %d KiB (%.2f KiB/conn), heap %d -> %d KiB"
-                    + " (%.2f KiB/conn)", name, label, opened, rss0, rss1, r[0], heap0, heap1, r[1]));
+            command(in, out, "open " + low, "READY", label);
+            command(in, out, "close", "CLOSED", label);
+            Thread.sleep(1000);
+            String a = command(in, out, "open " + low, "READY", label);
+            long[] p0 = idlePoint(server.pid());
+            long alloc0 = server.allocated();
+            String b = command(in, out, "open " + idleConns, "READY", label);
+            long alloc1 = server.allocated();
+            long[] p1 = idlePoint(server.pid());
+            command(in, out, "close", "CLOSED", label);
+            int n0 = Integer.parseInt(a.split(" ")[1]);
+            int n1 = Integer.parseInt(b.split(" ")[1]);
+            if (n0 != low || n1 != idleConns || !b.contains("errors=0 dropped=0")) {
+                failures.add(name + " " + label + ": opened " + n0 + " and " + n1 + " connections (" + b + ")");
+            }
+            int opened = n1 - n0;
+            double[] r = {(p1[0] - p0[0]) / (double) opened, (p1[1] - p0[1]) / (double) opened, p1[0],
+                    alloc0 < 0 || alloc1 < 0 ? Double.NaN : (alloc1 - alloc0) / 1024.0 / opened};
+            say(String.format(Locale.ROOT, "  %-14s %s: %d -> %d conns, RSS %d -> %d KiB (%.2f KiB/conn), heap %d -> %d"
+                    + " KiB (%.2f KiB/conn), allocated %.1f KiB per connection opened", name, label, n0, n1, p0[0],
+                    p1[0], r[0], p0[1], p1[1], r[1], r[3]));
             return r;
         } finally {
             if (client != null) {
                 client.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
-            stop(server);
+            stop(server.process());
         }
+    }
+
+    /** {VmRSS KiB, live heap KiB}, 2 s after the last handshake and a full GC. */
+    private long[] idlePoint(long pid) throws Exception {
+        Thread.sleep(2000);
+        fullGc(pid);
+        Thread.sleep(500);
+        long rss = ProcessCpu.rssKib(pid);
+        return new long[] {rss, heapUsedKib(pid)};
+    }
+
+    private static String command(Writer in, BufferedReader out, String command, String reply, String label)
+            throws IOException {
+        in.write(command + "\n");
+        in.flush();
+        return expect(out, reply, label);
     }
 
     // ---------------------------------------------------------------------------------------- one run
 
-    private Run measured(String name, String main, List<String> clientArgs, String label) throws Exception {
+    private Run measured(String name, List<String> main, List<String> clientArgs, String label, String countKey)
+            throws Exception {
         int port = freePort();
-        Process server = startServer(main, port, name.equals("sleet-base") ? label + " [base]" : label);
+        Server server = startServer(main, port, name.equals("sleet-base") ? label + " [base]" : label);
         Process client = null;
         try {
             List<String> args = new ArrayList<>(clientArgs);
@@ -324,6 +444,7 @@ public final class LoadBench {
             BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(),
                     StandardCharsets.UTF_8));
             expect(out, "MEASURE_START", label);
+            long a0 = server.allocated();
             long s0 = ProcessCpu.nanos(server.pid());
             long c0 = ProcessCpu.nanos(client.pid());
             long t0 = System.nanoTime();
@@ -331,6 +452,7 @@ public final class LoadBench {
             long s1 = ProcessCpu.nanos(server.pid());
             long c1 = ProcessCpu.nanos(client.pid());
             long t1 = System.nanoTime();
+            long a1 = server.allocated();
             long rss = ProcessCpu.rssKib(server.pid());
             String result = expect(out, "RESULT", label);
             Map<String, String> kv = new LinkedHashMap<>();
@@ -339,31 +461,47 @@ public final class LoadBench {
                 kv.put(p.substring(0, eq), p.substring(eq + 1));
             }
             double wall = t1 - t0;
-            Run run = new Run(name, kv, (s1 - s0) / wall, (c1 - c0) / wall, rss);
-            say(String.format(Locale.ROOT, "  %-14s %s: %s serverCpu=%.2f clientCpu=%.2f", name, label,
-                    result.substring(7), run.serverCpu(), run.clientCpu()));
+            long alloc = a0 < 0 || a1 < 0 ? -1 : a1 - a0;
+            Run run = new Run(name, kv, (s1 - s0) / wall, (c1 - c0) / wall, rss, alloc, null);
+            String failure = null;
+            if (run.problems() != 0) {
+                failure = name + " " + label + ": errors=" + kv.get("errors") + " dropped=" + kv.get("dropped")
+                        + " lost=" + kv.get("lost");
+                failures.add(failure);
+                run = new Run(name, kv, run.serverCpu(), run.clientCpu(), rss, alloc, failure);
+            }
+            say(String.format(Locale.ROOT, "  %-18s %s: %s serverCpu=%.2f clientCpu=%.2f serverAllocB/%s=%.0f%s", name,
+                    label, result.substring(7), run.serverCpu(), run.clientCpu(), countKey,
+                    alloc / run.num(countKey), failure == null ? "" : "  FAILED"));
             return run;
+        } catch (IOException e) {
+            String failure = name + " " + label + ": " + e.getMessage();
+            failures.add(failure);
+            say("  FAILED " + failure);
+            return new Run(name, null, Double.NaN, Double.NaN, -1, -1, failure);
         } finally {
             if (client != null) {
                 client.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
-            stop(server);
+            stop(server.process());
         }
     }
 
-    private Process startServer(String main, int port, String label, String... extraFlags) throws Exception {
+    private Server startServer(List<String> main, int port, String label) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(JVM_FLAGS);
-        cmd.addAll(List.of(extraFlags));
+        String mainClass = main.get(0);
         if (jfrDir != null) {
             Files.createDirectories(jfrDir);
-            String file = jfrDir.resolve(main.substring(main.lastIndexOf('.') + 1) + "-"
+            String file = jfrDir.resolve(mainClass.substring(mainClass.lastIndexOf('.') + 1) + "-"
                     + label.replaceAll("[^A-Za-z0-9]+", "_") + ".jfr").toString();
             cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + file);
         }
         String cp = baselineJar != null && label.contains("[base]") ? baselineJar : classpath;
-        cmd.addAll(List.of("-cp", cp, main, "--port", "" + port, "--threads", "2"));
+        cmd.addAll(List.of("-cp", cp));
+        cmd.addAll(main);
+        cmd.addAll(List.of("--port", "" + port, "--threads", "2"));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         try {
@@ -372,11 +510,14 @@ public final class LoadBench {
             stop(p);
             throw e;
         }
-        // keep draining its output so it never blocks on a full pipe
+        BlockingQueue<String> stats = new LinkedBlockingQueue<>();
+        // keep draining its output so it never blocks on a full pipe; STATS answers go to the queue
         Thread drain = new Thread(() -> {
             try {
-                while (out.readLine() != null) {
-                    // discard
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith("STATS ")) {
+                        stats.add(line);
+                    }
                 }
             } catch (IOException ignored) {
                 // process gone
@@ -384,7 +525,7 @@ public final class LoadBench {
         });
         drain.setDaemon(true);
         drain.start();
-        return p;
+        return new Server(p, new OutputStreamWriter(p.getOutputStream(), StandardCharsets.US_ASCII), stats);
     }
 
     private List<String> clientCommand(List<String> args) {
@@ -448,7 +589,7 @@ public final class LoadBench {
 
     // ---------------------------------------------------------------------------------------- statistics
 
-    private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+    static double median(List<Run> runs, ToDoubleFunction<Run> f) {
         return medianOfValues(runs.stream().mapToDouble(f).toArray());
     }
 
@@ -456,26 +597,54 @@ public final class LoadBench {
         return medianOfValues(runs.stream().mapToDouble(r -> r[i]).toArray());
     }
 
-    private static double medianOfValues(double[] v) {
+    static double medianOfValues(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         int n = s.length;
         return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
-    private static String perRun(List<Run> rs, String key) {
-        return String.join(" / ", rs.stream().map(r -> String.format(Locale.ROOT, "%,.0f", r.num(key))).toList());
+    private static String perRun(List<Run> rs, ToDoubleFunction<Run> f, String format) {
+        return String.join(" / ", rs.stream().map(r -> r.result() == null ? "failed"
+                : String.format(Locale.ROOT, format, f.applyAsDouble(r)) + (r.failure() != null ? " (FAILED)" : ""))
+                .toList());
     }
 
-    private static void ratios(StringBuilder t, Map<String, Double> rate, String unit) {
-        Double sleet = rate.get("sleet");
+    private static String perRunOf(List<double[]> rs, int i) {
+        return String.join(" / ", rs.stream().map(x -> String.format(Locale.ROOT, "%.2f", x[i])).toList());
+    }
+
+    /**
+     * Sleet against the best peer: throughput against the peer with the highest median rate, CPU per unit against
+     * the peer with the lowest median CPU per unit (they need not be the same peer).
+     */
+    static void ratios(StringBuilder t, Map<String, double[]> stats, String unit, String cpuUnit) {
+        double[] sleet = stats.get("sleet");
         if (sleet == null) {
             return;
         }
-        t.append("\nSleet / peer (").append(unit).append(", median / median):");
-        for (var e : rate.entrySet()) {
+        String bestRate = null;
+        String bestCpu = null;
+        for (var e : stats.entrySet()) {
+            if (e.getKey().startsWith("sleet")) {
+                continue;
+            }
+            if (bestRate == null || e.getValue()[0] > stats.get(bestRate)[0]) {
+                bestRate = e.getKey();
+            }
+            if (bestCpu == null || e.getValue()[1] < stats.get(bestCpu)[1]) {
+                bestCpu = e.getKey();
+            }
+        }
+        if (bestRate == null) {
+            return;
+        }
+        t.append(String.format(Locale.ROOT, "\nSleet / best peer: %s %.2f× (%s); server CPU %s %.2f× (%s). Sleet / each"
+                + " peer (%s):", unit, sleet[0] / stats.get(bestRate)[0], bestRate, cpuUnit,
+                sleet[1] / stats.get(bestCpu)[1], bestCpu, unit));
+        for (var e : stats.entrySet()) {
             if (!e.getKey().equals("sleet")) {
-                t.append(String.format(Locale.ROOT, " %s %.2f×;", e.getKey(), sleet / e.getValue()));
+                t.append(String.format(Locale.ROOT, " %s %.2f×;", e.getKey(), sleet[0] / e.getValue()[0]));
             }
         }
         t.append('\n');

@@ -5,11 +5,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -22,7 +19,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
  * The Netty 4.2 peer: the usual pipeline (HTTP codec, aggregator, {@link WebSocketServerProtocolHandler} with its
  * UTF-8 validation on) and a handler that writes each data frame back as a {@code retainedDuplicate()} and
  * flushes once per read batch ({@code channelReadComplete}), which is the idiomatic way to echo pipelined input.
- * NIO transport with {@code --threads} event loops, like Sleet.
+ * NIO (or, with {@code --transport epoll}, epoll) with {@code --threads} event loops, like Sleet.
  */
 public final class NettyEchoServer {
     private NettyEchoServer() {
@@ -43,7 +40,7 @@ public final class NettyEchoServer {
     }
 
     /** The WebSocket part of the pipeline, shared with the fan-out server. */
-    static WebSocketServerProtocolHandler protocolHandler() {
+    public static WebSocketServerProtocolHandler protocolHandler() {
         return new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
                 .checkStartsWith(true)
@@ -53,11 +50,12 @@ public final class NettyEchoServer {
 
     public static void main(String[] argv) throws Exception {
         ServerArgs args = ServerArgs.parse(argv);
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(args.threads(), NioIoHandler.newFactory());
+        NettyTransport transport = NettyTransport.of(args);
+        EventLoopGroup boss = transport.group(1);
+        EventLoopGroup workers = transport.group(args.threads());
         new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

@@ -6,6 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.transport.Transport;
 
 /**
  * The Vert.x 5 peer: {@code --threads} event loops and as many instances of a verticle whose HTTP server answers
@@ -34,9 +35,21 @@ public final class VertxEchoServer {
         }
     }
 
+    /** Vert.x on NIO, or on epoll with {@code --transport epoll} (failing loudly if epoll is not in use). */
+    public static Vertx vertx(ServerArgs args) {
+        VertxOptions options = new VertxOptions().setEventLoopPoolSize(args.threads());
+        Vertx vertx = Vertx.builder().with(options)
+                .withTransport(args.epoll() ? Transport.EPOLL : Transport.NIO).build();
+        if (args.epoll() != vertx.isNativeTransportEnabled()) {
+            throw new IllegalStateException("Vert.x native transport " + vertx.isNativeTransportEnabled()
+                    + ", wanted " + args.transport() + ": " + vertx.unavailableNativeTransportCause());
+        }
+        return vertx;
+    }
+
     public static void main(String[] argv) throws Exception {
         ServerArgs args = ServerArgs.parse(argv);
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(args.threads()));
+        Vertx vertx = vertx(args);
         vertx.deployVerticle(() -> new EchoVerticle(args.port()), new DeploymentOptions().setInstances(args.threads()))
                 .await();
         ServerArgs.listening(args.port());

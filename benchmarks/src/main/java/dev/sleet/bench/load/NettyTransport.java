@@ -1,0 +1,30 @@
+package dev.sleet.bench.load;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+
+/**
+ * Netty's transport for a peer server: NIO, or epoll (the native transport Netty users run on Linux). Epoll fails
+ * loudly when its native library cannot load, so a run labelled "epoll" never falls back to NIO unnoticed.
+ */
+public record NettyTransport(IoHandlerFactory factory, Class<? extends ServerChannel> serverChannel) {
+
+    public static NettyTransport of(ServerArgs args) {
+        if (args.epoll()) {
+            Epoll.ensureAvailability();
+            return new NettyTransport(EpollIoHandler.newFactory(), EpollServerSocketChannel.class);
+        }
+        return new NettyTransport(NioIoHandler.newFactory(), NioServerSocketChannel.class);
+    }
+
+    public EventLoopGroup group(int threads) {
+        return new MultiThreadIoEventLoopGroup(threads, factory);
+    }
+}
