@@ -129,6 +129,39 @@ class FragmentStreamingTest {
         }
     }
 
+    /** Seeded random texts, frame sizes and TCP splits (the seed is in the failure message). */
+    @Test
+    void seededRandomSplitsNeverCutACharacter() throws Exception {
+        PieceRecorder handler = new PieceRecorder();
+        String[] alphabet = {"a", "é", "€", "𝄞", "z", "ж", "😀"};
+        try (WebSocketServer server = server(handler).start();
+                RawWebSocket ws = RawWebSocket.connect(server.port())) {
+            for (long seed = 1; seed <= 25; seed++) {
+                java.util.Random rnd = new java.util.Random(seed);
+                StringBuilder t = new StringBuilder();
+                for (int i = 0, n = 1 + rnd.nextInt(200); i < n; i++) {
+                    t.append(alphabet[rnd.nextInt(alphabet.length)]);
+                }
+                byte[] utf8 = t.toString().getBytes(StandardCharsets.UTF_8);
+                ByteArrayOutputStream wire = new ByteArrayOutputStream();
+                for (int i = 0; i < utf8.length; ) {
+                    int n = Math.min(1 + rnd.nextInt(20), utf8.length - i);
+                    wire.writeBytes(RawWebSocket.encode(i + n == utf8.length, 0,
+                            i == 0 ? Opcode.TEXT : Opcode.CONTINUATION, java.util.Arrays.copyOfRange(utf8, i, i + n)));
+                    i += n;
+                }
+                ws.sendInChunks(wire.toByteArray(), 1 + rnd.nextInt(13));
+                StringBuilder got = new StringBuilder();
+                for (Fragment f : handler.nextMessage()) {
+                    String piece = f.text();
+                    assertFalse(piece.contains("\uFFFD"), "seed " + seed + ": a piece decoded on its own: " + f);
+                    got.append(piece);
+                }
+                assertEquals(t.toString(), got.toString(), "seed " + seed);
+            }
+        }
+    }
+
     @Test
     void badUtf8AcrossPiecesCloses1007AndTheCapStillCloses1009() throws Exception {
         PieceRecorder handler = new PieceRecorder();
