@@ -33,14 +33,14 @@ import java.util.concurrent.CompletableFuture;
  *   <tr><td>headOffset</td><td>the writer ({@code stage}/{@code consume})</td><td>the writer, discards</td>
  *       <td>monitor</td></tr>
  *   <tr><td>queuedBytes</td><td>under the monitor</td><td>anyone</td><td>volatile</td></tr>
- *   <tr><td>pending completions, held sends, stream flag, abandoned completions</td><td>senders, the writer</td>
- *       <td>the same</td><td>monitor</td></tr>
  *   <tr><td>{@code written} (completions whose frame is out)</td><td>the writer in {@code consume}</td>
  *       <td>the same writer, right after ({@link #takeWritten})</td><td>confined to the writer</td></tr>
  *   <tr><td>{@code unwritable}</td><td>under the monitor</td><td>anyone ({@link #isWritable})</td>
  *       <td>volatile</td></tr>
- *   <tr><td>water marks</td><td>the connection, once, before the first send</td><td>under the monitor</td>
- *       <td>set before the connection is published</td></tr>
+ *   <tr><td>{@code marks} (the server's configuration)</td><td>the connection, once, before the first send</td>
+ *       <td>under the monitor</td><td>set before the connection is published</td></tr>
+ *   <tr><td>{@code flow}: completions by sequence number, held sends, the stream flag</td><td>senders, the
+ *       writer</td><td>the same</td><td>monitor; made on first use</td></tr>
  * </table>
  *
  * <p>Flow control for producers (all of it costs the plain {@link #offer} a field test or two, no allocation):
@@ -117,19 +117,40 @@ final class Outbound {
     private long queuedAtOverflow;
 
     // Flow control (see the class comment). Null collections until first needed.
-    private long highWater = Long.MAX_VALUE;
-    private long lowWater = Long.MAX_VALUE;
+    /** Where the water marks come from (the server's shared configuration); null: no marks (a bare queue in tests). */
+    private ServerConfig marks;
     private volatile boolean unwritable;
-    private ArrayDeque<Pending> pending;
-    private List<CompletableFuture<Void>> written;
-    private List<CompletableFuture<Void>> abandoned;
-    private boolean streamOpen;
-    private ArrayDeque<Held> held;
+    /** Completions and the open stream: made for the connections that use them (one reference for the others). */
+    private Flow flow;
 
-    /** Sets the writability marks (the connection, before any send): unwritable at {@code high}, writable below {@code low}. */
-    void waterMarks(long high, long low) {
-        this.highWater = high;
-        this.lowWater = low;
+    /** The state of {@code sendAsync} and of streamed messages; touched under the queue's monitor. */
+    private static final class Flow {
+        /** Completions by sequence number, in order; null when none. */
+        ArrayDeque<Pending> pending;
+        /** Completions whose frame is written, for the writer to take (writer-confined). */
+        List<CompletableFuture<Void>> written;
+        /** Completions whose frame will never be written. */
+        List<CompletableFuture<Void>> abandoned;
+        boolean streamOpen;
+        /** Data frames held behind the open stream. */
+        ArrayDeque<Held> held;
+    }
+
+    /**
+     * Takes the writability marks from {@code config} (the connection, before any send): unwritable at its
+     * {@code writeHighWater}, writable again below its {@code writeLowWater}.
+     */
+    void waterMarks(ServerConfig config) {
+        this.marks = config;
+    }
+
+    private Flow flow() {
+        Flow f = flow;
+        if (f == null) {
+            f = new Flow();
+            flow = f;
+        }
+        return f;
     }
 
     /**
@@ -154,7 +175,7 @@ final class Outbound {
             return Offer.CLOSED;
         }
         long len = frame.remaining() + (long) FRAME_OVERHEAD;
-        if (queuedBytes + len > cap && (count > 0 || held != null && !held.isEmpty())) {
+        if (queuedBytes + len > cap && (count > 0 || flow != null && flow.held != null && !flow.held.isEmpty())) {
             if (policy == OverflowPolicy.DROP) {
                 return Offer.DROPPED;
             }
@@ -164,11 +185,11 @@ final class Outbound {
             sealed = true;
             return Offer.OVERFLOW_CLOSE;
         }
-        if (streamOpen && kind == DATA) {
-            if (held == null) {
-                held = new ArrayDeque<>();
+        if (kind == DATA && flow != null && flow.streamOpen) {
+            if (flow.held == null) {
+                flow.held = new ArrayDeque<>();
             }
-            held.addLast(new Held(frame, done));
+            flow.held.addLast(new Held(frame, done));
             queuedBytes += len;
             checkHighWater();
             return Offer.ENQUEUED;
@@ -178,7 +199,7 @@ final class Outbound {
             addPending(done);
         }
         if (kind == LAST_FRAGMENT) {
-            streamOpen = false;
+            flow().streamOpen = false;
             releaseHeld();
         }
         return Offer.ENQUEUED;
@@ -193,16 +214,16 @@ final class Outbound {
         if (sealed) {
             return false;
         }
-        if (streamOpen) {
+        if (flow().streamOpen) {
             throw new IllegalStateException("a fragmented message is already being sent on this connection: "
                     + "finish it (last = true, or close its stream) first");
         }
-        streamOpen = true;
+        flow.streamOpen = true;
         return true;
     }
 
     synchronized boolean isStreamOpen() {
-        return streamOpen;
+        return flow != null && flow.streamOpen;
     }
 
     /** False between reaching the high-water mark and falling below the low-water mark. Any thread. */
@@ -212,17 +233,20 @@ final class Outbound {
 
     /** The completion of the frame just pushed (the newest). */
     private void addPending(CompletableFuture<Void> done) {
-        if (pending == null) {
-            pending = new ArrayDeque<>();
+        Flow f = flow();
+        if (f.pending == null) {
+            f.pending = new ArrayDeque<>();
         }
-        pending.addLast(new Pending(popped + count - 1, done));
+        f.pending.addLast(new Pending(popped + count - 1, done));
     }
 
     /** The stream ended: what was held goes into the ring, in order (its bytes are already counted). */
     private void releaseHeld() {
+        ArrayDeque<Held> held = flow.held;
         if (held == null) {
             return;
         }
+        flow.held = null;
         for (Held h; (h = held.pollFirst()) != null; ) {
             queuedBytes -= h.frame().remaining() + (long) FRAME_OVERHEAD;
             push(h.frame());
@@ -230,34 +254,42 @@ final class Outbound {
                 addPending(h.future());
             }
         }
-        held = null;
     }
 
     private void checkHighWater() {
-        if (!unwritable && queuedBytes >= highWater) {
+        if (!unwritable && marks != null && queuedBytes >= marks.writeHighWater()) {
             unwritable = true;
         }
     }
 
     /** Writer only: the completions whose frames {@link #consume} found written (then forgets them), or null. */
     List<CompletableFuture<Void>> takeWritten() {
-        List<CompletableFuture<Void>> w = written;
-        written = null;
+        Flow f = flow;
+        if (f == null) {
+            return null;
+        }
+        List<CompletableFuture<Void>> w = f.written;
+        f.written = null;
         return w;
     }
 
     /** The completions of frames that will never be written (discarded, or the queue cleared), or null. */
     synchronized List<CompletableFuture<Void>> takeAbandoned() {
-        List<CompletableFuture<Void>> a = abandoned;
-        abandoned = null;
+        Flow f = flow;
+        if (f == null) {
+            return null;
+        }
+        List<CompletableFuture<Void>> a = f.abandoned;
+        f.abandoned = null;
         return a;
     }
 
     private void abandon(CompletableFuture<Void> f) {
-        if (abandoned == null) {
-            abandoned = new ArrayList<>();
+        Flow flow = flow();
+        if (flow.abandoned == null) {
+            flow.abandoned = new ArrayList<>();
         }
-        abandoned.add(f);
+        flow.abandoned.add(f);
     }
 
     /**
@@ -414,10 +446,10 @@ final class Outbound {
             head = 0;
         }
         int report = 0;
-        if (pending != null) {
-            report = collectWritten();
+        if (flow != null && flow.pending != null) {
+            report = collectWritten(flow);
         }
-        if (unwritable && queuedBytes < lowWater) {
+        if (unwritable && queuedBytes < marks.writeLowWater()) {
             unwritable = false;
             report |= BECAME_WRITABLE;
         }
@@ -425,18 +457,18 @@ final class Outbound {
     }
 
     /** Moves the completions of frames taken off the head to {@code written}. */
-    private int collectWritten() {
+    private int collectWritten(Flow f) {
         int report = 0;
-        for (Pending p; (p = pending.peekFirst()) != null && p.seq() < popped; ) {
-            pending.pollFirst();
-            if (written == null) {
-                written = new ArrayList<>();
+        for (Pending p; (p = f.pending.peekFirst()) != null && p.seq() < popped; ) {
+            f.pending.pollFirst();
+            if (f.written == null) {
+                f.written = new ArrayList<>();
             }
-            written.add(p.future());
+            f.written.add(p.future());
             report = COMPLETIONS_WRITTEN;
         }
-        if (pending.isEmpty()) {
-            pending = null;
+        if (f.pending.isEmpty()) {
+            f.pending = null;
         }
         return report;
     }
@@ -454,26 +486,29 @@ final class Outbound {
         cleared = true;
         pongSeq = -1;
         pongBytes = 0;
-        if (pending != null) {
-            for (Pending p : pending) {
-                abandon(p.future());
+        if (flow != null) {
+            if (flow.pending != null) {
+                for (Pending p : flow.pending) {
+                    abandon(p.future());
+                }
+                flow.pending = null;
             }
-            pending = null;
+            dropHeld();
+            flow.streamOpen = false;
         }
-        dropHeld();
-        streamOpen = false;
         return dropped;
     }
 
     /** Abandons the sends held behind an open stream. */
     private void dropHeld() {
+        ArrayDeque<Held> held = flow == null ? null : flow.held;
         if (held != null) {
+            flow.held = null;
             for (Held h : held) {
                 if (h.future() != null) {
                     abandon(h.future());
                 }
             }
-            held = null;
         }
     }
 
@@ -492,7 +527,7 @@ final class Outbound {
         ring[(head + count) & (ring.length - 1)] = frame;
         count++;
         queuedBytes += frame.remaining() + (long) FRAME_OVERHEAD;
-        if (queuedBytes >= highWater) {
+        if (marks != null && queuedBytes >= marks.writeHighWater()) {
             checkHighWater();
         }
     }
@@ -502,8 +537,8 @@ final class Outbound {
      * and pinned ones.
      */
     private void discardUnstarted() {
-        if (held != null) {
-            for (Held h : held) {
+        if (flow != null && flow.held != null) {
+            for (Held h : flow.held) {
                 queuedBytes -= h.frame().remaining() + (long) FRAME_OVERHEAD;
             }
             dropHeld();
@@ -529,6 +564,7 @@ final class Outbound {
         for (int i = keep; i < count; i++) {
             ring[(head + i) & (ring.length - 1)] = null;
         }
+        ArrayDeque<Pending> pending = flow == null ? null : flow.pending;
         if (pending != null) { // their frames are gone, and their sequence numbers will be used again
             for (Pending p; (p = pending.peekLast()) != null && p.seq() >= popped + keep; ) {
                 abandon(pending.pollLast().future());

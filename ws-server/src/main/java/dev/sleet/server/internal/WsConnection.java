@@ -161,7 +161,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         this.heartbeat = new Heartbeat(this, loop, server.heartbeatSettings, server.metrics, server.heartbeatTimer,
                 System::nanoTime);
         this.facade = new ServerConnection(this, outbound, flusher, server.config, server.metrics);
-        this.outbound.waterMarks(server.config.writeHighWater(), server.config.writeLowWater());
+        this.outbound.waterMarks(server.config);
         this.slotHeld = true;
     }
 
