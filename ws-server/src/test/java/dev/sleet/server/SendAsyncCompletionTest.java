@@ -107,6 +107,38 @@ class SendAsyncCompletionTest {
     }
 
     @Test
+    void overTlsStagesCompleteInOrderOnceHandedToTheWire(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        dev.sleet.testkit.TestCertificates.Issued cert = dev.sleet.testkit.TestCertificates.issue(dir, "localhost");
+        Sender handler = new Sender();
+        try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).handler(handler)
+                .tls(cert.certificatePem(), cert.privateKeyPem()).start();
+                TestClient client = TestClient.connect(TestClient.tlsClient(cert.clientContext()),
+                        java.net.URI.create("wss://localhost:" + server.port() + "/"), null)) {
+            Connection c = get(handler.conn);
+            List<Integer> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CompletableFuture<Void> last = new CompletableFuture<>();
+            assertTrue(c.tell((Runnable) () -> {
+                for (int i = 0; i < 20; i++) {
+                    int seq = i;
+                    c.sendAsync(new byte[64 * 1024 + i]).thenRun(() -> {
+                        HandlerThreads.record("sendAsync continuation (TLS)");
+                        order.add(seq);
+                        if (seq == 19) {
+                            last.complete(null);
+                        }
+                    });
+                }
+            }));
+            for (int i = 0; i < 20; i++) {
+                assertEquals(64 * 1024 + i, client.awaitBinary().length);
+            }
+            get(last);
+            assertEquals(java.util.stream.IntStream.range(0, 20).boxed().toList(), order);
+        }
+    }
+
+    @Test
     void doesNotCompleteWhileThePeerReadsNothingThenCompletesWhenItReads() throws Exception {
         Sender handler = new Sender();
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).handler(handler).start();
