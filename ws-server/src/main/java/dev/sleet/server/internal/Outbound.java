@@ -35,8 +35,8 @@ import java.util.concurrent.CompletableFuture;
  *   <tr><td>queuedBytes</td><td>under the monitor</td><td>anyone</td><td>volatile</td></tr>
  *   <tr><td>{@code written} (completions whose frame is out)</td><td>the writer in {@code consume}</td>
  *       <td>the same writer, right after ({@link #takeWritten})</td><td>confined to the writer</td></tr>
- *   <tr><td>{@code unwritable}</td><td>under the monitor</td><td>anyone ({@link #isWritable})</td>
- *       <td>volatile</td></tr>
+ *   <tr><td>{@code unwritable} (and its plain copy {@code unwritableSeen}, read under the monitor)</td>
+ *       <td>under the monitor</td><td>anyone ({@link #isWritable})</td><td>volatile</td></tr>
  *   <tr><td>{@code marks} (the server's configuration)</td><td>the connection, once, before the first send</td>
  *       <td>under the monitor</td><td>set before the connection is published</td></tr>
  *   <tr><td>{@code flow}: completions by sequence number, held sends, the stream flag</td><td>senders, the
@@ -120,6 +120,8 @@ final class Outbound {
     /** Where the water marks come from (the server's shared configuration); null: no marks (a bare queue in tests). */
     private ServerConfig marks;
     private volatile boolean unwritable;
+    /** The same as {@code unwritable}, for reads under the monitor without a volatile load (the writer's path). */
+    private boolean unwritableSeen;
     /** Completions and the open stream: made for the connections that use them (one reference for the others). */
     private Flow flow;
 
@@ -257,7 +259,8 @@ final class Outbound {
     }
 
     private void checkHighWater() {
-        if (!unwritable && marks != null && queuedBytes >= marks.writeHighWater()) {
+        if (!unwritableSeen && marks != null && queuedBytes >= marks.writeHighWater()) {
+            unwritableSeen = true;
             unwritable = true;
         }
     }
@@ -449,7 +452,8 @@ final class Outbound {
         if (flow != null && flow.pending != null) {
             report = collectWritten(flow);
         }
-        if (unwritable && queuedBytes < marks.writeLowWater()) {
+        if (unwritableSeen && queuedBytes < marks.writeLowWater()) {
+            unwritableSeen = false;
             unwritable = false;
             report |= BECAME_WRITABLE;
         }
@@ -526,8 +530,9 @@ final class Outbound {
         }
         ring[(head + count) & (ring.length - 1)] = frame;
         count++;
-        queuedBytes += frame.remaining() + (long) FRAME_OVERHEAD;
-        if (marks != null && queuedBytes >= marks.writeHighWater()) {
+        long queued = queuedBytes + frame.remaining() + FRAME_OVERHEAD;
+        queuedBytes = queued;
+        if (marks != null && queued >= marks.writeHighWater()) {
             checkHighWater();
         }
     }
