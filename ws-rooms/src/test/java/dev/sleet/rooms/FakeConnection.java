@@ -126,6 +126,47 @@ final class FakeConnection implements Connection {
     }
 
     @Override
+    public CompletionStage<Void> sendAsync(String text) {
+        return result(send(text));
+    }
+
+    @Override
+    public CompletionStage<Void> sendAsync(ByteBuffer data) {
+        return result(send(data));
+    }
+
+    @Override
+    public CompletionStage<Void> sendAsync(byte[] data) {
+        return result(send(data));
+    }
+
+    @Override
+    public CompletionStage<Void> sendAsync(PreparedMessage message) {
+        return result(send(message));
+    }
+
+    /** A fake writes nothing: a queued message counts as written at once. */
+    private static CompletionStage<Void> result(SendResult r) {
+        return r == SendResult.ENQUEUED ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                : java.util.concurrent.CompletableFuture.failedFuture(new dev.sleet.server.SendFailedException(r, null));
+    }
+
+    @Override
+    public boolean isWritable() {
+        return open;
+    }
+
+    @Override
+    public dev.sleet.server.MessageStream streamText() {
+        throw new UnsupportedOperationException("not used by the rooms tests");
+    }
+
+    @Override
+    public dev.sleet.server.MessageStream streamBinary() {
+        throw new UnsupportedOperationException("not used by the rooms tests");
+    }
+
+    @Override
     public String toString() {
         return "Fake#" + id;
     }

@@ -98,4 +98,57 @@ public interface Connection {
      * @throws ClassCastException naming both types, when the state attached is not a {@code type}
      */
     <T> T state(Class<T> type);
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Flow control for producers
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Sends a text message (opcode 0x1) and says when it is out: the stage completes once the message's last byte
+     * has been written to the socket (on TLS: once it has been encrypted and handed to the socket, or to the TLS
+     * wire's own buffer when the socket is full), in order with the connection's other sends. It fails with a
+     * {@link SendFailedException}: at once when the send is refused ({@link SendResult#DROPPED} or
+     * {@link SendResult#CLOSED}), or when the connection ends before the message is out (with its close status).
+     * Every stage completes one way or the other; none is left pending after the connection ends.
+     *
+     * <p>Where its continuations run: a stage refused at once is already failed when returned, so continuations run
+     * on the caller's thread. Otherwise the stage is completed in the connection's actor, in order with its other
+     * callbacks (on a worker of the actor system if the actor has already stopped) — never on an event loop. A
+     * producer running in the actor can therefore chain its next send to the stage. Costs one small allocation
+     * per call; plain {@link #send(String)} costs none of it.
+     */
+    java.util.concurrent.CompletionStage<Void> sendAsync(String text);
+
+    /** As {@link #sendAsync(String)}, for a binary message of the buffer's remaining bytes (copied before return). */
+    java.util.concurrent.CompletionStage<Void> sendAsync(ByteBuffer data);
+
+    /** As {@link #sendAsync(String)}, for a binary message (the array is copied before return). */
+    java.util.concurrent.CompletionStage<Void> sendAsync(byte[] data);
+
+    /** As {@link #sendAsync(String)}, for a message encoded once for many connections. */
+    java.util.concurrent.CompletionStage<Void> sendAsync(PreparedMessage message);
+
+    /**
+     * False from the moment the outbound queue reaches the high-water mark ({@code writeHighWater} on the builder,
+     * by default half of {@code maxQueuedBytes}) until it falls below the low-water mark ({@code writeLowWater}, by
+     * default a quarter); the handler hears of the second edge in {@link WebSocketHandler#onWritable}. A producer
+     * that sends only while this is true stays under the high-water mark plus one message, far from the cap, so it
+     * is never cut with 1008 however slowly the peer reads. Also false once the connection is closed.
+     */
+    boolean isWritable();
+
+    /**
+     * Starts an outgoing text message sent in pieces (RFC 6455 §5.4); see {@link MessageStream} for what happens to
+     * other sends meanwhile, and when the connection closes.
+     *
+     * @throws IllegalStateException when a streamed message is already open on this connection
+     */
+    MessageStream streamText();
+
+    /**
+     * Starts an outgoing binary message sent in pieces (RFC 6455 §5.4); see {@link MessageStream}.
+     *
+     * @throws IllegalStateException when a streamed message is already open on this connection
+     */
+    MessageStream streamBinary();
 }

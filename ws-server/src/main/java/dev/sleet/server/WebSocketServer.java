@@ -140,6 +140,10 @@ public interface WebSocketServer extends AutoCloseable {
         private Duration acceptBackoff = Defaults.ACCEPT_BACKOFF;
         private long maxQueuedBytes = Defaults.MAX_QUEUED_BYTES;
         private OverflowPolicy overflowPolicy = OverflowPolicy.CLOSE;
+        /** -1: unset, half of maxQueuedBytes. */
+        private long writeHighWater = -1;
+        /** -1: unset, half of writeHighWater. */
+        private long writeLowWater = -1;
         private int eventLoops = Defaults.threads();
         private int workers = Defaults.threads();
         private boolean workersSet;
@@ -537,6 +541,30 @@ public interface WebSocketServer extends AutoCloseable {
         }
 
         /**
+         * Outbound bytes queued (counted as for {@link #maxQueuedBytes(long)}) at which a connection stops being
+         * {@linkplain Connection#isWritable() writable}, 1 to {@code maxQueuedBytes}. Default: half of
+         * {@code maxQueuedBytes} (at least 1).
+         *
+         * @throws IllegalArgumentException when below 1; above {@code maxQueuedBytes}, from {@link #start()}
+         */
+        public Builder writeHighWater(long bytes) {
+            this.writeHighWater = range("writeHighWater", bytes, 1, Long.MAX_VALUE, " bytes");
+            return this;
+        }
+
+        /**
+         * Outbound bytes queued below which a connection that reached {@link #writeHighWater(long)} is writable again
+         * and its handler's {@link WebSocketHandler#onWritable} runs; 0 to below {@code writeHighWater}. Default:
+         * half of {@code writeHighWater}.
+         *
+         * @throws IllegalArgumentException when below 0; at or above {@code writeHighWater}, from {@link #start()}
+         */
+        public Builder writeLowWater(long bytes) {
+            this.writeLowWater = range("writeLowWater", bytes, 0, Long.MAX_VALUE, " bytes");
+            return this;
+        }
+
+        /**
          * Number of event loops (I/O threads), 1 to 1024. Default: available processors.
          *
          * @throws IllegalArgumentException when out of range
@@ -663,6 +691,16 @@ public interface WebSocketServer extends AutoCloseable {
                 throw new IllegalArgumentException("maxFrameSize must be in [1, maxMessageSize = " + maxMessageSize
                         + "] bytes, was " + maxFrameSize);
             }
+            long highWater = writeHighWater < 0 ? Math.max(1, maxQueuedBytes / 2) : writeHighWater;
+            if (highWater > maxQueuedBytes) {
+                throw new IllegalArgumentException("writeHighWater must be in [1, maxQueuedBytes = " + maxQueuedBytes
+                        + "] bytes, was " + writeHighWater);
+            }
+            long lowWater = writeLowWater < 0 ? highWater / 2 : writeLowWater;
+            if (lowWater >= highWater) {
+                throw new IllegalArgumentException("writeLowWater must be in [0, writeHighWater = " + highWater
+                        + ") bytes, was " + writeLowWater);
+            }
             if (maxConnections > 0 && maxConnectionsPerAddress > maxConnections) {
                 throw new IllegalArgumentException("maxConnectionsPerAddress must be in [0, maxConnections = "
                         + maxConnections + "] (0 = off), was " + maxConnectionsPerAddress);
@@ -712,7 +750,7 @@ public interface WebSocketServer extends AutoCloseable {
                     maxQueuedBytes, overflowPolicy, eventLoops, workers, actorSystem, blockingHandlers, nodeId,
                     connectDecisionTimeout != null ? connectDecisionTimeout : handshakeTimeout,
                     maxConnectionsPerAddress, acceptBackoff, proxyProtocol, trustedProxies, Router.of(routes),
-                    maxRequestsPerConnection, httpKeepAliveTimeout);
+                    maxRequestsPerConnection, httpKeepAliveTimeout, highWater, lowWater);
         }
 
         /** The installed transport provider with this name, or null. */

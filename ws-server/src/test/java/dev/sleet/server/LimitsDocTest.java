@@ -67,6 +67,8 @@ class LimitsDocTest {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ns|ms|s|min|h|d)");
     private static final Pattern RANGE = Pattern.compile("([\\[(])\\s*([^,]+?)\\s*,\\s*([^,]+?)\\s*([\\])])");
     private static final Pattern DESCRIPTORS = Pattern.compile("descriptor limit − (\\d+), else (\\d+)");
+    /** A default that is a fraction of another option: {@code maxQueuedBytes / 2}. */
+    private static final Pattern FRACTION = Pattern.compile("([a-z][A-Za-z]*) / (\\d+)");
 
     /** One row of the table; {@code method} is null for a fixed limit. */
     record Row(int line, String optionCell, String method, String part, String defaultCode, String rangeCode,
@@ -214,6 +216,19 @@ class LimitsDocTest {
                 assertEquals(expected, ((Number) real).longValue(), r.label() + ": default " + code
                         + " with a descriptor limit of " + limit);
                 assertEquals(fallback, Defaults.maxConnectionsFor(-1), r.label() + ": the fallback");
+                continue;
+            }
+            Matcher fraction = FRACTION.matcher(code);
+            if (fraction.matches()) {
+                Row other = builderRows().stream().filter(o -> o.method().equals(fraction.group(1))).findFirst()
+                        .orElseThrow(() -> new AssertionError(r.label() + ": " + fraction.group(1) + " has no row"));
+                long divisor = Long.parseLong(fraction.group(2));
+                assertEquals(((Number) configValue(defaults, other)).longValue() / divisor,
+                        ((Number) real).longValue(), r.label() + ": defaults to " + code);
+                WebSocketServer.Builder b = builder();
+                invoke(b, setter(other.method()), 123_456L);
+                assertEquals(123_456L / divisor, ((Number) configValue(b.config(), r)).longValue(),
+                        r.label() + ": follows " + other.method() + " when set");
                 continue;
             }
             if (isOption(code)) {

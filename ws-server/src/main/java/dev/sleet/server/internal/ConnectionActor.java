@@ -10,6 +10,8 @@ import dev.sleet.frame.CloseStatus;
 import dev.sleet.handshake.HttpHeaders;
 import dev.sleet.handshake.HttpResponse;
 import dev.sleet.server.ConnectDecision;
+import dev.sleet.server.Connection;
+import dev.sleet.server.Fragment;
 import dev.sleet.server.Message;
 import dev.sleet.server.WebSocketHandler;
 import java.nio.ByteBuffer;
@@ -101,6 +103,31 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
                 facade.reportClosed(e.status()); // after onClose, in this actor: room cleanup never runs on a loop
                 ctx.stop();
             }
+            case ConnectionEvent.FragmentIn f -> {
+                try {
+                    handler.onFragment(facade, new Fragment(f.text(), ByteBuffer.wrap(f.data()), f.first(), f.last()));
+                } finally {
+                    connection.inboundHandled(f.data().length);
+                }
+            }
+            case ConnectionEvent.ControlIn c -> {
+                try {
+                    ByteBuffer payload = ByteBuffer.wrap(c.payload()).asReadOnlyBuffer();
+                    if (c.ping()) {
+                        handler.onPing(facade, payload);
+                    } else {
+                        handler.onPong(facade, payload);
+                    }
+                } finally {
+                    connection.inboundHandled(c.payload().length);
+                }
+            }
+            case ConnectionEvent.Writable w -> {
+                if (opened && !closeReported && facade.isOpen()) {
+                    handler.onWritable(facade);
+                }
+            }
+            case ConnectionEvent.SendsSettled s -> facade.runSettled();
             case ConnectionEvent.Upgrade u -> decide(ctx, u);
             case ConnectionEvent.Decided d -> decided(ctx, d);
             case ConnectionEvent.PlainRequest p -> answer(ctx, p);
@@ -186,6 +213,7 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
                     ctx.stop();
                     return;
                 }
+                connection.inboundHooks(hooks(handler));
                 if (!connection.acceptUpgrade(u.result(), sub, a.state(), a.headers())) {
                     ctx.stop(); // the connection ended while the handler decided (or it decided too late)
                     return;
@@ -194,6 +222,29 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
                 handler.onOpen(facade);
             }
         }
+    }
+
+    /** Whether a handler class overrides {@code onPing} / {@code onPong}: looked up once per class. */
+    private static final ClassValue<Integer> CONTROL_HOOKS = new ClassValue<>() {
+        @Override
+        protected Integer computeValue(Class<?> type) {
+            return (overrides(type, "onPing") ? InboundPipeline.PINGS : 0)
+                    | (overrides(type, "onPong") ? InboundPipeline.PONGS : 0);
+        }
+    };
+
+    private static boolean overrides(Class<?> type, String method) {
+        try {
+            return type.getMethod(method, Connection.class, ByteBuffer.class).getDeclaringClass()
+                    != WebSocketHandler.class;
+        } catch (NoSuchMethodException | SecurityException e) {
+            return true; // cannot tell: deliver, the default does nothing with it
+        }
+    }
+
+    /** What the handler wants from the inbound pipeline: fragments (it said so), pings and pongs (it overrides). */
+    private static int hooks(WebSocketHandler handler) {
+        return (handler.receivesFragments() ? InboundPipeline.FRAGMENTS : 0) | CONTROL_HOOKS.get(handler.getClass());
     }
 
     private void answer(ActorContext<ConnectionEvent> ctx, ConnectionEvent.PlainRequest p) {
@@ -265,6 +316,8 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
             if (closeReported) {
                 facade.reportClosed(reported != null ? reported : connection.finalStatus());
             }
+            // Completions parked before this actor was marked stopped; later ones find it stopped and go to a worker.
+            facade.runSettled();
             server.actorEnded();
         }
     }

@@ -50,4 +50,22 @@ sealed interface ConnectionEvent {
     /** The connection is gone; {@code status} is what {@code onClose} reports. */
     record Ended(CloseStatus status) implements ConnectionEvent {
     }
+
+    /** A piece of a data message, for a handler that receives fragments; text pieces hold whole characters. */
+    record FragmentIn(boolean text, byte[] data, boolean first, boolean last) implements ConnectionEvent {
+    }
+
+    /** A ping ({@code ping}) or pong the peer sent, for a handler that overrides {@code onPing}/{@code onPong}. */
+    record ControlIn(boolean ping, byte[] payload) implements ConnectionEvent {
+    }
+
+    /** The outbound queue fell below its low-water mark after having reached its high-water mark. */
+    record Writable() implements ConnectionEvent {
+        static final Writable INSTANCE = new Writable();
+    }
+
+    /** Send completions are parked on the connection for the actor to run. */
+    record SendsSettled() implements ConnectionEvent {
+        static final SendsSettled INSTANCE = new SendsSettled();
+    }
 }

@@ -64,7 +64,7 @@ final class Flusher implements EventLoop.Flushable {
         }
     }
 
-    /** What the flusher needs from its connection; every call is made on the loop. */
+    /** What the flusher needs from its connection; every call is made on the loop unless it says otherwise. */
     interface Owner {
         /** Turns write-readiness events on or off. */
         void writeInterest(boolean on);
@@ -77,6 +77,22 @@ final class Flusher implements EventLoop.Flushable {
 
         /** Every failure of a loop task ends its connection (see {@link EventLoop.Guarded}). */
         void failed(Throwable t);
+
+        /**
+         * The queue fell below its low-water mark after having reached its high-water mark. Called by whichever
+         * thread writes (the loop, or the connection's actor at the end of its turn); it only tells the actor.
+         */
+        default void becameWritable() {
+        }
+
+        /**
+         * Sends that asked for a completion are settled: {@code written} reached the wire, {@code abandoned} never
+         * will. Either may be null. Called by the writer (or, for abandoned ones, by whoever emptied the queue);
+         * it only hands them to the actor, which completes them.
+         */
+        default void sendsSettled(java.util.List<java.util.concurrent.CompletableFuture<Void>> written,
+                java.util.List<java.util.concurrent.CompletableFuture<Void>> abandoned) {
+        }
     }
 
     private final Outbound outbound;
@@ -229,9 +245,30 @@ final class Flusher implements EventLoop.Flushable {
         }
         staging.flip();
         int written = w.write(staging);
-        outbound.consume(written);
+        int report = outbound.consume(written);
         metrics.bytesOut.add(written);
+        if (report != 0) {
+            afterConsume(report); // only when a producer asked for completions or writability
+        }
         return written < staged ? SOCKET_FULL : WROTE_ALL;
+    }
+
+    private void afterConsume(int report) {
+        if ((report & Outbound.COMPLETIONS_WRITTEN) != 0) {
+            owner.sendsSettled(outbound.takeWritten(), null);
+        }
+        if ((report & Outbound.BECAME_WRITABLE) != 0) {
+            owner.becameWritable();
+        }
+    }
+
+    /** Empties the queue for good and fails the completions still waiting in it. */
+    private void clearQueue() {
+        outbound.clear();
+        java.util.List<java.util.concurrent.CompletableFuture<Void>> abandoned = outbound.takeAbandoned();
+        if (abandoned != null) {
+            owner.sendsSettled(null, abandoned);
+        }
     }
 
     /** Holding ACTOR_WRITING: a few non-blocking writes, then hand back. */
@@ -250,7 +287,7 @@ final class Flusher implements EventLoop.Flushable {
             handOver = true; // the loop meets the same failure on its next write and ends the connection there
         }
         if (!STATE.compareAndSet(this, ACTOR_WRITING, IDLE)) {
-            outbound.clear(); // the connection ended while this thread wrote: the queue is this thread's to empty
+            clearQueue(); // the connection ended while this thread wrote: the queue is this thread's to empty
             return;
         }
         // Re-check after letting go: a flush request that arrived meanwhile found the writer busy, and a close
@@ -267,7 +304,7 @@ final class Flusher implements EventLoop.Flushable {
     void close() {
         int previous = (int) STATE.getAndSet(this, CLOSED);
         if (previous != ACTOR_WRITING) {
-            outbound.clear();
+            clearQueue();
         }
     }
 }

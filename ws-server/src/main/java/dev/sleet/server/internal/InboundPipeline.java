@@ -29,7 +29,13 @@ import java.nio.ByteBuffer;
  *       {@code queued} after setting it, so a resume is never lost</td></tr>
  *   <tr><td>{@code pausedAt} (for the Flight Recorder events)</td><td>loop, before {@code paused} goes 0→1</td>
  *       <td>whoever sets {@code paused} 1→0</td><td>the volatile write and CAS on {@code paused}</td></tr>
+ *   <tr><td>{@code hooks}, the text carry and first-piece flag of streaming mode</td><td>loop</td><td>loop</td>
+ *       <td>confined</td></tr>
  * </table>
+ * With {@link #FRAGMENTS} the assembler runs in streaming mode: each piece of a message goes to the actor as it
+ * arrives, charged like a message, so a large message never sits whole in memory; a text piece is cut back to a
+ * character boundary (at most three bytes wait for the next piece). With {@link #PINGS} / {@link #PONGS} each
+ * control frame's payload (at most 125 bytes) is copied to the actor as well, charged like a message.
  * It implements the codec's {@link MessageListener}; the public {@code Connection} does not, so user code cannot
  * inject protocol events.
  */
@@ -40,6 +46,11 @@ final class InboundPipeline implements MessageListener {
     static final long LOW_WATER = 1L << 20;
     /** Charged per delivered message beyond its payload: its event, array header and mailbox slot. */
     static final int MESSAGE_OVERHEAD = 64;
+
+    /** Hooks a handler can ask for: data messages in pieces, pings and pongs delivered to the actor. */
+    static final int FRAGMENTS = 1;
+    static final int PINGS = 2;
+    static final int PONGS = 4;
 
     private static final VarHandle QUEUED;
     private static final VarHandle PAUSED;
@@ -65,12 +76,26 @@ final class InboundPipeline implements MessageListener {
     private volatile int paused;
     /** {@link System#nanoTime()} when reading last paused: written by the loop before {@code paused} goes 0→1. */
     private long pausedAt;
+    private final int hooks;
+    /** Streaming text: the bytes of a character cut by the input, waiting for the next piece (at most 3). */
+    private byte[] carry;
+    private int carryLength;
+    /** Streaming: the next piece is its message's first. */
+    private boolean nextIsFirst = true;
 
     InboundPipeline(WsConnection connection, ServerConfig config, Metrics metrics, FrameExtension extension) {
+        this(connection, config, metrics, extension, 0);
+    }
+
+    /** {@code hooks}: {@link #FRAGMENTS}, {@link #PINGS}, {@link #PONGS} or 0. */
+    InboundPipeline(WsConnection connection, ServerConfig config, Metrics metrics, FrameExtension extension,
+            int hooks) {
         this.connection = connection;
         this.metrics = metrics;
+        this.hooks = hooks;
         this.parser = new FrameParser(Role.SERVER, config.maxFrameSize(), extension == null ? 0 : extension.rsvBits());
-        MessageAssembler.Builder assembly = MessageAssembler.builder(this).maxMessageSize(config.maxMessageSize());
+        MessageAssembler.Builder assembly = MessageAssembler.builder(this).maxMessageSize(config.maxMessageSize())
+                .streaming((hooks & FRAGMENTS) != 0);
         if (extension != null) {
             assembly.extension(extension);
         }
@@ -124,6 +149,11 @@ final class InboundPipeline implements MessageListener {
 
     private void deliver(ConnectionEvent event, int size) {
         metrics.messagesIn.increment();
+        charge(event, size);
+    }
+
+    /** Hands {@code event} to the actor, counting {@code size} plus the per-message charge; pauses above the mark. */
+    private void charge(ConnectionEvent event, int size) {
         long charge = (long) size + MESSAGE_OVERHEAD;
         long now = (long) QUEUED.getAndAdd(this, charge) + charge;
         connection.deliver(event);
@@ -134,6 +164,9 @@ final class InboundPipeline implements MessageListener {
 
     @Override
     public void onPing(ByteBuffer payload) {
+        if ((hooks & PINGS) != 0) {
+            deliverControl(true, payload.duplicate());
+        }
         // RFC 6455 §5.5.2, §5.5.3: answer with the same application data; only the latest ping needs an answer.
         connection.sendPong(Frames.pong(payload));
     }
@@ -141,7 +174,91 @@ final class InboundPipeline implements MessageListener {
     @Override
     public void onPong(ByteBuffer payload) {
         metrics.pongsReceived.increment();
+        if ((hooks & PONGS) != 0) {
+            deliverControl(false, payload.duplicate());
+        }
         connection.pong(payload);
+    }
+
+    /** A ping's or pong's payload (at most 125 bytes) for the handler, charged like a message. */
+    private void deliverControl(boolean ping, ByteBuffer payload) {
+        if (!connection.acceptsMessages()) {
+            return;
+        }
+        byte[] bytes = new byte[payload.remaining()];
+        payload.get(bytes);
+        charge(new ConnectionEvent.ControlIn(ping, bytes), bytes.length);
+    }
+
+    @Override
+    public void onTextFragment(ByteBuffer utf8, boolean last) {
+        if (!connection.acceptsMessages()) {
+            return;
+        }
+        int total = carryLength + utf8.remaining();
+        int cut = last ? total : total - cutCharacter(utf8, total);
+        if (cut == 0 && !last) {
+            keepTail(utf8, 0, total);
+            return;
+        }
+        byte[] bytes = new byte[cut];
+        System.arraycopy(carry == null ? bytes : carry, 0, bytes, 0, Math.min(carryLength, cut));
+        int fromInput = cut - Math.min(carryLength, cut);
+        utf8.get(utf8.position(), bytes, cut - fromInput, fromInput);
+        keepTail(utf8, cut, total);
+        fragment(true, bytes, last);
+    }
+
+    @Override
+    public void onBinaryFragment(ByteBuffer data, boolean last) {
+        if (!connection.acceptsMessages()) {
+            return;
+        }
+        byte[] bytes = new byte[data.remaining()];
+        data.get(bytes);
+        fragment(false, bytes, last);
+    }
+
+    private void fragment(boolean text, byte[] bytes, boolean last) {
+        if (last) {
+            metrics.messagesIn.increment();
+        }
+        charge(new ConnectionEvent.FragmentIn(text, bytes, nextIsFirst, last), bytes.length);
+        nextIsFirst = last;
+    }
+
+    /**
+     * How many bytes at the end of carry + {@code input} (of {@code total}) start a character that is not complete
+     * yet: 0 to 3. The assembler validated them, so they are a well-formed prefix.
+     */
+    private int cutCharacter(ByteBuffer input, int total) {
+        for (int k = 1; k <= Math.min(3, total); k++) {
+            int b = byteAt(input, total - k);
+            if ((b & 0b1100_0000) != 0b1000_0000) { // the lead byte of the last character (or ASCII)
+                int need = b < 0b1000_0000 ? 1 : b < 0b1110_0000 ? 2 : b < 0b1111_0000 ? 3 : 4;
+                return need > k ? k : 0;
+            }
+        }
+        return 0; // three continuation bytes: the fourth byte back leads a complete four-byte character
+    }
+
+    private int byteAt(ByteBuffer input, int i) {
+        return (i < carryLength ? carry[i] : input.get(input.position() + i - carryLength)) & 0xFF;
+    }
+
+    /** Keeps bytes {@code from} to {@code total} of carry + input for the next piece. */
+    private void keepTail(ByteBuffer input, int from, int total) {
+        int n = total - from;
+        if (n == 0) {
+            carryLength = 0;
+            return;
+        }
+        byte[] next = new byte[3];
+        for (int i = 0; i < n; i++) {
+            next[i] = (byte) byteAt(input, from + i);
+        }
+        carry = next;
+        carryLength = n;
     }
 
     @Override

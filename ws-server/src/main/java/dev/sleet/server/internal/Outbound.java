@@ -2,6 +2,10 @@ package dev.sleet.server.internal;
 
 import dev.sleet.server.OverflowPolicy;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One connection's outbound queue: encoded frames waiting for the socket, with a byte cap and a slow-consumer
@@ -29,12 +33,51 @@ import java.nio.ByteBuffer;
  *   <tr><td>headOffset</td><td>the writer ({@code stage}/{@code consume})</td><td>the writer, discards</td>
  *       <td>monitor</td></tr>
  *   <tr><td>queuedBytes</td><td>under the monitor</td><td>anyone</td><td>volatile</td></tr>
+ *   <tr><td>{@code written} (completions whose frame is out)</td><td>the writer in {@code consume}</td>
+ *       <td>the same writer, right after ({@link #takeWritten})</td><td>confined to the writer</td></tr>
+ *   <tr><td>{@code unwritable} (and its plain copy {@code unwritableSeen}, read under the monitor)</td>
+ *       <td>under the monitor</td><td>anyone ({@link #isWritable})</td><td>volatile</td></tr>
+ *   <tr><td>{@code marks} (the server's configuration)</td><td>the connection, once, before the first send</td>
+ *       <td>under the monitor</td><td>set before the connection is published</td></tr>
+ *   <tr><td>{@code flow}: completions by sequence number, held sends, the stream flag</td><td>senders, the
+ *       writer</td><td>the same</td><td>monitor; made on first use</td></tr>
  * </table>
+ *
+ * <p>Flow control for producers (all of it costs the plain {@link #offer} a field test or two, no allocation):
+ * <ul>
+ *   <li>A send that asked for a completion records its frame's sequence number with its future ({@code pending});
+ *       {@link #consume} moves the futures whose frame is fully written to {@code written}, the writer hands them
+ *       on; a discard or {@link #clear} moves what will never be written to {@code abandoned}.</li>
+ *   <li>Writability: the queue turns unwritable when its bytes reach the high-water mark and writable again
+ *       when {@link #consume} takes them below the low-water mark; {@link #consume} reports that edge once.</li>
+ *   <li>A fragmented message (RFC 6455 §5.4) is open between {@link #openStream} and its last fragment: data
+ *       frames offered meanwhile are held back (counted like queued bytes) and queued behind the last fragment,
+ *       so nothing interleaves inside the message; control frames are never held.</li>
+ * </ul>
  * Only one thread at a time is "the writer": the {@link Flusher} decides which.
  */
 final class Outbound {
     /** Result of {@link #offer}. */
     enum Offer { ENQUEUED, DROPPED, CLOSED, OVERFLOW_CLOSE }
+
+    /** What {@link #offer} queues: a whole data message (held while a stream is open), a user ping, a fragment. */
+    static final int DATA = 0;
+    static final int CONTROL = 1;
+    static final int FRAGMENT = 2;
+    static final int LAST_FRAGMENT = 3;
+
+    /** {@link #consume}'s report: bytes fell below the low-water mark after having reached the high-water mark. */
+    static final int BECAME_WRITABLE = 1;
+    /** {@link #consume}'s report: frames that carried a completion were written; {@link #takeWritten} has them. */
+    static final int COMPLETIONS_WRITTEN = 2;
+
+    /** A completion waiting for the frame with sequence number {@code seq} to be written. */
+    private record Pending(long seq, CompletableFuture<Void> future) {
+    }
+
+    /** A data frame held back while a fragmented message is open, with its completion if it has one. */
+    private record Held(ByteBuffer frame, CompletableFuture<Void> future) {
+    }
 
     private static final int INITIAL_CAPACITY = 8;
     /**
@@ -73,17 +116,68 @@ final class Outbound {
     /** {@link #queuedBytes} when an offer overflowed the cap under {@code CLOSE}, before the queue was discarded. */
     private long queuedAtOverflow;
 
+    // Flow control (see the class comment). Null collections until first needed.
+    /** Where the water marks come from (the server's shared configuration); null: no marks (a bare queue in tests). */
+    private ServerConfig marks;
+    private volatile boolean unwritable;
+    /** The same as {@code unwritable}, for reads under the monitor without a volatile load (the writer's path). */
+    private boolean unwritableSeen;
+    /** Completions and the open stream: made for the connections that use them (one reference for the others). */
+    private Flow flow;
+
+    /** The state of {@code sendAsync} and of streamed messages; touched under the queue's monitor. */
+    private static final class Flow {
+        /** Completions by sequence number, in order; null when none. */
+        ArrayDeque<Pending> pending;
+        /** Completions whose frame is written, for the writer to take (writer-confined). */
+        List<CompletableFuture<Void>> written;
+        /** Completions whose frame will never be written. */
+        List<CompletableFuture<Void>> abandoned;
+        boolean streamOpen;
+        /** Data frames held behind the open stream. */
+        ArrayDeque<Held> held;
+    }
+
+    /**
+     * Takes the writability marks from {@code config} (the connection, before any send): unwritable at its
+     * {@code writeHighWater}, writable again below its {@code writeLowWater}.
+     */
+    void waterMarks(ServerConfig config) {
+        this.marks = config;
+    }
+
+    private Flow flow() {
+        Flow f = flow;
+        if (f == null) {
+            f = new Flow();
+            flow = f;
+        }
+        return f;
+    }
+
     /**
      * Queues a data frame, subject to {@code cap} and {@code policy}. Under {@link OverflowPolicy#CLOSE}, an offer
      * that would overflow discards everything not yet started, queues {@code closeFrame} (1008) instead and
      * seals the queue; the caller then finishes closing.
      */
-    synchronized Offer offer(ByteBuffer frame, long cap, OverflowPolicy policy, ByteBuffer overflowCloseFrame) {
+    Offer offer(ByteBuffer frame, long cap, OverflowPolicy policy, ByteBuffer overflowCloseFrame) {
+        return offer(frame, cap, policy, overflowCloseFrame, DATA, null);
+    }
+
+    /**
+     * Queues a frame of {@code kind} ({@link #DATA}, {@link #CONTROL}: a user ping, {@link #FRAGMENT} or
+     * {@link #LAST_FRAGMENT} of the open stream) under the cap, as {@link #offer(ByteBuffer, long, OverflowPolicy,
+     * ByteBuffer)}. {@code done}, if not null, is handed back through {@link #takeWritten} once the frame's last
+     * byte is written, or through {@link #takeAbandoned} if it never will be; it is not touched when the offer is
+     * refused. A DATA frame offered while a stream is open is held back until the stream's last fragment.
+     */
+    synchronized Offer offer(ByteBuffer frame, long cap, OverflowPolicy policy, ByteBuffer overflowCloseFrame,
+            int kind, CompletableFuture<Void> done) {
         if (sealed) {
             return Offer.CLOSED;
         }
         long len = frame.remaining() + (long) FRAME_OVERHEAD;
-        if (queuedBytes + len > cap && count > 0) {
+        if (queuedBytes + len > cap && (count > 0 || flow != null && flow.held != null && !flow.held.isEmpty())) {
             if (policy == OverflowPolicy.DROP) {
                 return Offer.DROPPED;
             }
@@ -93,8 +187,112 @@ final class Outbound {
             sealed = true;
             return Offer.OVERFLOW_CLOSE;
         }
+        if (kind == DATA && flow != null && flow.streamOpen) {
+            if (flow.held == null) {
+                flow.held = new ArrayDeque<>();
+            }
+            flow.held.addLast(new Held(frame, done));
+            queuedBytes += len;
+            checkHighWater();
+            return Offer.ENQUEUED;
+        }
         push(frame);
+        if (done != null) {
+            addPending(done);
+        }
+        if (kind == LAST_FRAGMENT) {
+            flow().streamOpen = false;
+            releaseHeld();
+        }
         return Offer.ENQUEUED;
+    }
+
+    /**
+     * Opens a fragmented message: until its last fragment, data frames are held back. Returns false when sealed.
+     *
+     * @throws IllegalStateException when a fragmented message is already open
+     */
+    synchronized boolean openStream() {
+        if (sealed) {
+            return false;
+        }
+        if (flow().streamOpen) {
+            throw new IllegalStateException("a fragmented message is already being sent on this connection: "
+                    + "finish it (last = true, or close its stream) first");
+        }
+        flow.streamOpen = true;
+        return true;
+    }
+
+    synchronized boolean isStreamOpen() {
+        return flow != null && flow.streamOpen;
+    }
+
+    /** False between reaching the high-water mark and falling below the low-water mark. Any thread. */
+    boolean isWritable() {
+        return !unwritable;
+    }
+
+    /** The completion of the frame just pushed (the newest). */
+    private void addPending(CompletableFuture<Void> done) {
+        Flow f = flow();
+        if (f.pending == null) {
+            f.pending = new ArrayDeque<>();
+        }
+        f.pending.addLast(new Pending(popped + count - 1, done));
+    }
+
+    /** The stream ended: what was held goes into the ring, in order (its bytes are already counted). */
+    private void releaseHeld() {
+        ArrayDeque<Held> held = flow.held;
+        if (held == null) {
+            return;
+        }
+        flow.held = null;
+        for (Held h; (h = held.pollFirst()) != null; ) {
+            queuedBytes -= h.frame().remaining() + (long) FRAME_OVERHEAD;
+            push(h.frame());
+            if (h.future() != null) {
+                addPending(h.future());
+            }
+        }
+    }
+
+    private void checkHighWater() {
+        if (!unwritableSeen && marks != null && queuedBytes >= marks.writeHighWater()) {
+            unwritableSeen = true;
+            unwritable = true;
+        }
+    }
+
+    /** Writer only: the completions whose frames {@link #consume} found written (then forgets them), or null. */
+    List<CompletableFuture<Void>> takeWritten() {
+        Flow f = flow;
+        if (f == null) {
+            return null;
+        }
+        List<CompletableFuture<Void>> w = f.written;
+        f.written = null;
+        return w;
+    }
+
+    /** The completions of frames that will never be written (discarded, or the queue cleared), or null. */
+    synchronized List<CompletableFuture<Void>> takeAbandoned() {
+        Flow f = flow;
+        if (f == null) {
+            return null;
+        }
+        List<CompletableFuture<Void>> a = f.abandoned;
+        f.abandoned = null;
+        return a;
+    }
+
+    private void abandon(CompletableFuture<Void> f) {
+        Flow flow = flow();
+        if (flow.abandoned == null) {
+            flow.abandoned = new ArrayList<>();
+        }
+        flow.abandoned.add(f);
     }
 
     /**
@@ -211,10 +409,13 @@ final class Outbound {
         return copied;
     }
 
-    /** Writer only: {@code written} bytes from the head on reached the socket; drops finished frames. */
-    synchronized void consume(long written) {
+    /**
+     * Writer only: {@code written} bytes from the head on reached the socket; drops finished frames. Returns
+     * {@link #BECAME_WRITABLE} and/or {@link #COMPLETIONS_WRITTEN} when those happened, else 0.
+     */
+    synchronized int consume(long written) {
         if (cleared) {
-            return; // the socket was dropped while this writer wrote: nothing is queued any more
+            return 0; // the socket was dropped while this writer wrote: nothing is queued any more
         }
         long left = written;
         while (left > 0 && count > 0) {
@@ -247,6 +448,33 @@ final class Outbound {
             ring = null; // drained: an idle connection holds no array (the next burst makes an 8-slot one)
             head = 0;
         }
+        int report = 0;
+        if (flow != null && flow.pending != null) {
+            report = collectWritten(flow);
+        }
+        if (unwritableSeen && queuedBytes < marks.writeLowWater()) {
+            unwritableSeen = false;
+            unwritable = false;
+            report |= BECAME_WRITABLE;
+        }
+        return report;
+    }
+
+    /** Moves the completions of frames taken off the head to {@code written}. */
+    private int collectWritten(Flow f) {
+        int report = 0;
+        for (Pending p; (p = f.pending.peekFirst()) != null && p.seq() < popped; ) {
+            f.pending.pollFirst();
+            if (f.written == null) {
+                f.written = new ArrayList<>();
+            }
+            f.written.add(p.future());
+            report = COMPLETIONS_WRITTEN;
+        }
+        if (f.pending.isEmpty()) {
+            f.pending = null;
+        }
+        return report;
     }
 
     /** Drops everything (the socket is gone). Returns the bytes that were still queued. */
@@ -262,7 +490,30 @@ final class Outbound {
         cleared = true;
         pongSeq = -1;
         pongBytes = 0;
+        if (flow != null) {
+            if (flow.pending != null) {
+                for (Pending p : flow.pending) {
+                    abandon(p.future());
+                }
+                flow.pending = null;
+            }
+            dropHeld();
+            flow.streamOpen = false;
+        }
         return dropped;
+    }
+
+    /** Abandons the sends held behind an open stream. */
+    private void dropHeld() {
+        ArrayDeque<Held> held = flow == null ? null : flow.held;
+        if (held != null) {
+            flow.held = null;
+            for (Held h : held) {
+                if (h.future() != null) {
+                    abandon(h.future());
+                }
+            }
+        }
     }
 
     private void push(ByteBuffer frame) {
@@ -279,7 +530,11 @@ final class Outbound {
         }
         ring[(head + count) & (ring.length - 1)] = frame;
         count++;
-        queuedBytes += frame.remaining() + (long) FRAME_OVERHEAD;
+        long queued = queuedBytes + frame.remaining() + FRAME_OVERHEAD;
+        queuedBytes = queued;
+        if (marks != null && queued >= marks.writeHighWater()) {
+            checkHighWater();
+        }
     }
 
     /**
@@ -287,6 +542,12 @@ final class Outbound {
      * and pinned ones.
      */
     private void discardUnstarted() {
+        if (flow != null && flow.held != null) {
+            for (Held h : flow.held) {
+                queuedBytes -= h.frame().remaining() + (long) FRAME_OVERHEAD;
+            }
+            dropHeld();
+        }
         if (count == 0) {
             return;
         }
@@ -307,6 +568,12 @@ final class Outbound {
         }
         for (int i = keep; i < count; i++) {
             ring[(head + i) & (ring.length - 1)] = null;
+        }
+        ArrayDeque<Pending> pending = flow == null ? null : flow.pending;
+        if (pending != null) { // their frames are gone, and their sequence numbers will be used again
+            for (Pending p; (p = pending.peekLast()) != null && p.seq() >= popped + keep; ) {
+                abandon(pending.pollLast().future());
+            }
         }
         count = keep;
         queuedBytes = kept;

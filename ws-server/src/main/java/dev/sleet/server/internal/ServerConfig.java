@@ -36,6 +36,9 @@ import java.util.List;
  * @param maxRequestsPerConnection plain HTTP requests served on one connection; 1 when keep-alive is off
  * @param httpKeepAliveTimeout     after a kept-alive response, the next request must be complete within this
  * @param routes                   the routes, compiled; empty when none were given
+ * @param writeHighWater           queued outbound bytes at which a connection turns unwritable (at most
+ *                                 {@code maxQueuedBytes})
+ * @param writeLowWater            queued outbound bytes below which it is writable again (below the high mark)
  */
 public record ServerConfig(
         String host,
@@ -71,5 +74,7 @@ public record ServerConfig(
         TrustedProxies trustedProxies,
         Router routes,
         int maxRequestsPerConnection,
-        Duration httpKeepAliveTimeout) {
+        Duration httpKeepAliveTimeout,
+        long writeHighWater,
+        long writeLowWater) {
 }

@@ -9,13 +9,18 @@ import dev.sleet.frame.spi.OutboundTransform;
 import dev.sleet.handshake.UpgradeRequest;
 import dev.sleet.server.internal.jfr.SleetEvents;
 import dev.sleet.server.Connection;
+import dev.sleet.server.MessageStream;
 import dev.sleet.server.PreparedMessage;
+import dev.sleet.server.SendFailedException;
 import dev.sleet.server.SendResult;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ForkJoinPool;
+import java.util.List;
 
 /**
  * The {@link Connection} users hold: sends from any thread, the request, state, and the close signal. It is a thin
@@ -33,6 +38,9 @@ import java.util.concurrent.CompletionStage;
  *       <td>senders</td><td>{@code transformLock}, which also orders compressed sends (RFC 7692 §7.2.1)</td></tr>
  *   <tr><td>{@code closeFuture}, {@code closeReported}</td><td>caller of {@link #closeFuture()}, the actor after
  *       {@code onClose}</td><td>the same</td><td>this object's monitor</td></tr>
+ *   <tr><td>{@code settled} (send completions to run)</td><td>the writer, whoever empties the queue</td>
+ *       <td>the actor (or a worker once it is gone)</td><td>made once under the monitor; a concurrent queue, then
+ *       a tell (an actor that has stopped refuses it, and its {@code onStop} drained the queue)</td></tr>
  * </table>
  */
 final class ServerConnection implements Connection {
@@ -53,6 +61,12 @@ final class ServerConnection implements Connection {
     private final Object transformLock = new Object();
     private CompletableFuture<CloseStatus> closeFuture;
     private CloseStatus closeReported;
+    /** Settled send completions waiting for the actor; made on the first one. */
+    private volatile ConcurrentLinkedQueue<Settled> settled;
+
+    /** A batch of completions to run: completed normally when {@code failure} is null, else failed with it. */
+    private record Settled(List<CompletableFuture<Void>> futures, SendFailedException failure) {
+    }
 
     ServerConnection(WsConnection core, Outbound outbound, Flusher flusher, ServerConfig config, Metrics metrics) {
         this.core = core;
@@ -136,7 +150,8 @@ final class ServerConnection implements Connection {
         if (!open) {
             return SendResult.CLOSED;
         }
-        SendResult r = enqueue(Frames.ping(payload.duplicate()));
+        // a control frame: it may go between the fragments of a streamed message, so it is never held behind one
+        SendResult r = enqueue(Frames.ping(payload.duplicate()), Outbound.CONTROL, null, config.maxQueuedBytes());
         if (r == SendResult.ENQUEUED) {
             metrics.pingsSent.increment();
         }
@@ -152,7 +167,12 @@ final class ServerConnection implements Connection {
     }
 
     private SendResult enqueue(ByteBuffer frame) {
-        switch (outbound.offer(frame, config.maxQueuedBytes(), config.overflowPolicy(), OVERFLOW_CLOSE_FRAME)) {
+        return enqueue(frame, Outbound.DATA, null, config.maxQueuedBytes());
+    }
+
+    /** Queues {@code frame} of {@code kind} with an optional completion (see {@link Outbound#offer}). */
+    private SendResult enqueue(ByteBuffer frame, int kind, CompletableFuture<Void> done, long cap) {
+        switch (outbound.offer(frame, cap, config.overflowPolicy(), OVERFLOW_CLOSE_FRAME, kind, done)) {
             case ENQUEUED -> {
                 flusher.afterOffer();
                 return SendResult.ENQUEUED;
@@ -173,6 +193,172 @@ final class ServerConnection implements Connection {
                 return SendResult.CLOSED;
             }
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Flow control: completions, writability, streams
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Override
+    public CompletionStage<Void> sendAsync(String text) {
+        if (!open) {
+            return refused(SendResult.CLOSED);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        SendResult r;
+        if (transform != null) {
+            synchronized (transformLock) {
+                r = transform == null ? SendResult.CLOSED : enqueueData(Frames.text(text, transform), done);
+            }
+        } else {
+            r = enqueueData(Frames.text(text), done);
+        }
+        return r == SendResult.ENQUEUED ? done : refused(r);
+    }
+
+    @Override
+    public CompletionStage<Void> sendAsync(ByteBuffer data) {
+        if (!open) {
+            return refused(SendResult.CLOSED);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        SendResult r;
+        if (transform != null) {
+            synchronized (transformLock) {
+                r = transform == null ? SendResult.CLOSED
+                        : enqueueData(Frames.binary(data.duplicate(), transform), done);
+            }
+        } else {
+            r = enqueueData(Frames.binary(data.duplicate()), done);
+        }
+        return r == SendResult.ENQUEUED ? done : refused(r);
+    }
+
+    @Override
+    public CompletionStage<Void> sendAsync(byte[] data) {
+        return sendAsync(ByteBuffer.wrap(data));
+    }
+
+    @Override
+    public CompletionStage<Void> sendAsync(PreparedMessage message) {
+        if (!open) {
+            return refused(SendResult.CLOSED);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        SendResult r;
+        if (transform != null) {
+            synchronized (transformLock) {
+                OutboundTransform t = transform;
+                r = t == null ? SendResult.CLOSED : enqueueData(message.frame(t), done);
+            }
+        } else {
+            r = enqueueData(message.frame(), done);
+        }
+        return r == SendResult.ENQUEUED ? done : refused(r);
+    }
+
+    private SendResult enqueueData(ByteBuffer frame, CompletableFuture<Void> done) {
+        SendResult r = enqueue(frame, Outbound.DATA, done, config.maxQueuedBytes());
+        if (r == SendResult.ENQUEUED) {
+            metrics.messagesOut.increment();
+        }
+        return r;
+    }
+
+    /** A stage failed at once (the caller's thread runs its continuations). */
+    private CompletionStage<Void> refused(SendResult r) {
+        return CompletableFuture.failedFuture(new SendFailedException(r,
+                r == SendResult.CLOSED ? core.closeStatusIfKnown() : null));
+    }
+
+    @Override
+    public boolean isWritable() {
+        return open && outbound.isWritable();
+    }
+
+    @Override
+    public MessageStream streamText() {
+        return new StreamSender(this, true, outbound.openStream());
+    }
+
+    @Override
+    public MessageStream streamBinary() {
+        return new StreamSender(this, false, outbound.openStream());
+    }
+
+    /**
+     * Queues one fragment of the open stream (any thread, under the stream's lock). {@code cap} is the outbound
+     * cap, or unbounded for the empty piece that ends an abandoned stream.
+     */
+    SendResult enqueueFragment(ByteBuffer frame, boolean last, long cap) {
+        if (!open) {
+            return SendResult.CLOSED;
+        }
+        SendResult r = enqueue(frame, last ? Outbound.LAST_FRAGMENT : Outbound.FRAGMENT, null, cap);
+        if (r == SendResult.ENQUEUED && last) {
+            metrics.messagesOut.increment();
+        }
+        return r;
+    }
+
+    long maxQueuedBytes() {
+        return config.maxQueuedBytes();
+    }
+
+    /**
+     * Completions settled by the writer (or abandoned when the queue was emptied for good): parked here for the
+     * actor to run. Returns false when there was nothing to park. Any thread; runs no user code.
+     */
+    boolean settle(List<CompletableFuture<Void>> written, List<CompletableFuture<Void>> abandoned,
+            CloseStatus status) {
+        if (written == null && abandoned == null) {
+            return false;
+        }
+        ConcurrentLinkedQueue<Settled> q = settled;
+        if (q == null) {
+            synchronized (this) {
+                q = settled;
+                if (q == null) {
+                    q = new ConcurrentLinkedQueue<>();
+                    settled = q;
+                }
+            }
+        }
+        if (written != null) {
+            q.add(new Settled(written, null));
+        }
+        if (abandoned != null) {
+            q.add(new Settled(abandoned, new SendFailedException(SendResult.CLOSED, status)));
+        }
+        return true;
+    }
+
+    /** Runs the parked completions (their continuations run on this thread): the actor, or a worker. */
+    void runSettled() {
+        ConcurrentLinkedQueue<Settled> q = settled;
+        if (q == null) {
+            return;
+        }
+        for (Settled s; (s = q.poll()) != null; ) {
+            for (CompletableFuture<Void> f : s.futures()) {
+                try {
+                    if (s.failure() == null) {
+                        f.complete(null);
+                    } else {
+                        f.completeExceptionally(s.failure());
+                    }
+                } catch (RuntimeException | Error e) {
+                    // a continuation threw: it is the user's, and the other completions must still run
+                    System.getLogger(ServerConnection.class.getName()).log(System.Logger.Level.WARNING,
+                            "a send completion's continuation failed on " + this, e);
+                }
+            }
+        }
+    }
+
+    /** No actor will run the parked completions (it has stopped): a worker does. */
+    void runSettledOffLoop() {
+        ForkJoinPool.commonPool().execute(this::runSettled);
     }
 
     @Override

@@ -134,6 +134,11 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     private boolean listed;
     private int failures;
     private Cancellable timer;
+    /**
+     * What the handler asked of the inbound pipeline ({@link InboundPipeline#FRAGMENTS}...): written by the actor
+     * before it accepts, read on the loop after (ordered by the hand-off in {@link #acceptUpgrade}).
+     */
+    private int inboundHooks;
 
     /** The status {@code onClose} reports and what caused it, set together so they always agree. */
     private record Ending(CloseStatus status, CloseCause cause) {
@@ -158,6 +163,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         this.heartbeat = new Heartbeat(this, loop, server.heartbeatSettings, server.metrics, server.heartbeatTimer,
                 System::nanoTime);
         this.facade = new ServerConnection(this, outbound, flusher, server.config, server.metrics);
+        this.outbound.waterMarks(server.config);
         this.slotHeld = true;
     }
 
@@ -553,7 +559,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         server.opened(this);
         listed = true;
         SleetEvents.connectionOpened(id, remote, facade.request.path(), facade.subprotocolName(), transport.name());
-        inbound = new InboundPipeline(this, server.config, server.metrics, extension);
+        inbound = new InboundPipeline(this, server.config, server.metrics, extension, inboundHooks);
         ByteBuffer early = handshake.takeEarly();
         handshake = null;
         heartbeat.start(loop.now());
@@ -561,6 +567,45 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         if (early != null) {
             inbound.parse(early);
         }
+    }
+
+    /**
+     * What the handler wants from the inbound pipeline (fragments, pings, pongs). The actor, before
+     * {@link #acceptUpgrade}, whose hand-off to the loop publishes it.
+     */
+    void inboundHooks(int hooks) {
+        this.inboundHooks = hooks;
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Flow control signals (from whichever thread writes): they only tell the actor
+    // ------------------------------------------------------------------------------------------------------
+
+    @Override
+    public void becameWritable() {
+        ActorRef<ConnectionEvent> a = actor;
+        if (a != null) {
+            a.tell(ConnectionEvent.Writable.INSTANCE);
+        }
+    }
+
+    @Override
+    public void sendsSettled(java.util.List<java.util.concurrent.CompletableFuture<Void>> written,
+            java.util.List<java.util.concurrent.CompletableFuture<Void>> abandoned) {
+        if (!facade.settle(written, abandoned, finalStatus())) {
+            return;
+        }
+        // Parked first, then told: an actor that has stopped refuses the tell, and its onStop ran the parked ones
+        // that were there before it stopped (see ConnectionActor.onStop), so a worker runs the rest.
+        ActorRef<ConnectionEvent> a = actor;
+        if (a == null || !a.tell(ConnectionEvent.SendsSettled.INSTANCE).accepted()) {
+            facade.runSettledOffLoop();
+        }
+    }
+
+    /** The close status once one is recorded, else null. */
+    CloseStatus closeStatusIfKnown() {
+        return currentStatus(null);
     }
 
     // ------------------------------------------------------------------------------------------------------
