@@ -104,6 +104,23 @@ public final class RedisServer implements AutoCloseable {
         return r;
     }
 
+    /** Starts a plain Redis with extra arguments (used by {@link RedisCluster}); {@code password} may be null. */
+    static RedisServer startWith(List<String> extra, String password) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(extra);
+        if (password != null) {
+            args.add("--requirepass");
+            args.add(password);
+        }
+        RedisServer r = new RedisServer(require(), freePort(), args, password, false);
+        r.launch();
+        return r;
+    }
+
+    /** The folder the server runs in (its logs, and a cluster node's {@code nodes.conf}). */
+    Path dir() {
+        return dir;
+    }
+
     private static Path require() {
         return binary().orElseThrow(() -> new IllegalStateException(MISSING));
     }
