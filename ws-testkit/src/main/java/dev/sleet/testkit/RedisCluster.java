@@ -31,11 +31,13 @@ public final class RedisCluster implements AutoCloseable {
     private final List<RedisServer> nodes;
     private final String password;
     private final int primaries;
+    private final boolean tls;
 
-    private RedisCluster(List<RedisServer> nodes, String password, int primaries) {
+    private RedisCluster(List<RedisServer> nodes, String password, int primaries, boolean tls) {
         this.nodes = nodes;
         this.password = password;
         this.primaries = primaries;
+        this.tls = tls;
     }
 
     /** {@code redis-cli} next to {@code redis-server} (or on the PATH), if both exist. */
@@ -65,21 +67,45 @@ public final class RedisCluster implements AutoCloseable {
      */
     public static RedisCluster start(int primaries, int replicas, String password)
             throws IOException, InterruptedException {
+        return start(primaries, replicas, password, null, null);
+    }
+
+    /**
+     * {@link #start(int, int, String)} with TLS everywhere: clients, replication and the cluster bus use this
+     * certificate (which is also the CA the nodes trust); each node also listens in plain TCP on another loopback
+     * port, used only by {@link RedisServer#command} to look inside. {@link #uri()} is then
+     * {@code rediss-cluster://}.
+     */
+    public static RedisCluster startTls(int primaries, int replicas, String password, Path certPem, Path keyPem)
+            throws IOException, InterruptedException {
+        return start(primaries, replicas, password, certPem, keyPem);
+    }
+
+    private static RedisCluster start(int primaries, int replicas, String password, Path certPem, Path keyPem)
+            throws IOException, InterruptedException {
+        boolean tls = certPem != null;
         Path cli = tools().orElseThrow(() -> new IllegalStateException(MISSING));
         if (primaries < 3) {
             throw new IllegalArgumentException("redis-cli --cluster create needs at least 3 primaries");
         }
         List<RedisServer> nodes = new ArrayList<>();
-        RedisCluster cluster = new RedisCluster(nodes, password, primaries);
+        RedisCluster cluster = new RedisCluster(nodes, password, primaries, tls);
         try {
             for (int i = 0; i < primaries * (1 + replicas); i++) {
                 List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-config-file",
                         "nodes.conf", "--cluster-node-timeout", "1000", "--cluster-require-full-coverage", "no",
                         "--cluster-replica-validity-factor", "0"));
+                // The bus port is not port + 10000, which may pass 65535 for a port from the ephemeral range.
+                args.addAll(List.of("--cluster-port", Integer.toString(RedisServer.freePort())));
                 if (password != null) {
                     args.addAll(List.of("--masterauth", password));
                 }
-                nodes.add(RedisServer.startWith(args, password));
+                if (tls) {
+                    args.addAll(List.of("--tls-cert-file", certPem.toString(), "--tls-key-file", keyPem.toString(),
+                            "--tls-ca-cert-file", certPem.toString(), "--tls-auth-clients", "no",
+                            "--tls-replication", "yes", "--tls-cluster", "yes"));
+                }
+                nodes.add(RedisServer.startWith(args, password, tls));
             }
             List<String> create = new ArrayList<>(List.of(cli.toString(), "--cluster", "create"));
             for (RedisServer n : nodes) {
@@ -88,6 +114,9 @@ public final class RedisCluster implements AutoCloseable {
             create.addAll(List.of("--cluster-replicas", Integer.toString(replicas), "--cluster-yes"));
             if (password != null) {
                 create.addAll(List.of("-a", password, "--no-auth-warning"));
+            }
+            if (tls) {
+                create.addAll(List.of("--tls", "--cacert", certPem.toString()));
             }
             Path log = Files.createTempFile("sleet-redis-cluster-create", ".log");
             try {
@@ -171,7 +200,7 @@ public final class RedisCluster implements AutoCloseable {
      * the Sleet backplane reads).
      */
     public String uri() {
-        return "redis-cluster://" + (password != null ? ":" + password + "@" : "")
+        return (tls ? "rediss-cluster://" : "redis-cluster://") + (password != null ? ":" + password + "@" : "")
                 + nodes.stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));
     }
 
@@ -229,7 +258,8 @@ public final class RedisCluster implements AutoCloseable {
 
     private RedisServer byAddress(String address) throws IOException {
         int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1).split("@")[0]);
-        return nodes.stream().filter(n -> n.port() == port).findFirst()
+        // Redis 7 shows a plain-TCP client (as RedisServer.command is) each node's plain port, a TLS one its TLS port.
+        return nodes.stream().filter(n -> n.port() == port || n.plainPort() == port).findFirst()
                 .orElseThrow(() -> new IOException("no node on port " + port));
     }
 

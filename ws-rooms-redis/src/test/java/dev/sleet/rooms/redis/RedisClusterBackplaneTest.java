@@ -10,6 +10,8 @@ import dev.sleet.rooms.redis.internal.Names;
 import dev.sleet.testkit.RawWebSocket;
 import dev.sleet.testkit.RedisCluster;
 import dev.sleet.testkit.RedisServer;
+import dev.sleet.testkit.TestCertificates;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three Sleet nodes sharing rooms through a real Redis Cluster (three primaries, three replicas, a password on
@@ -280,6 +283,28 @@ class RedisClusterBackplaneTest {
             assertTrue(wrong.lastError().isPresent(), "and says why");
         } finally {
             wrong.close();
+        }
+    }
+
+    @Test
+    void tlsToEveryNodeWithAPassword(@TempDir Path dir) throws Exception {
+        TestCertificates.Issued cert = TestCertificates.issue(dir, "localhost");
+        try (RedisCluster secure = RedisCluster.startTls(3, 0, PASSWORD, cert.certificatePem(),
+                cert.privateKeyPem())) {
+            assertTrue(secure.uri().startsWith("rediss-cluster://:" + PASSWORD + "@"), secure.uri());
+            prefix = "tls:";
+            cluster = new Cluster(prefix, 2, i -> RedisBackplane.builder(secure.uri())
+                    .trustedCertificates(cert.certificatePem()));
+            Map<RedisServer, String> rooms = roomPerShard(secure, prefix);
+            for (String room : rooms.values()) {
+                RawWebSocket a = join(1, room, "a");
+                RawWebSocket b = join(2, room, "b");
+                Cluster.await(() -> shardSubscribers(secure, prefix, room) == 2, "both nodes on " + room);
+                b.sendText("all:over TLS in " + room);
+                assertEquals(List.of("over TLS in " + room), read(a, 1));
+                assertEquals(List.of("over TLS in " + room), read(b, 1));
+                Cluster.await(() -> cluster.node(1).rooms().clusterCount(room) == 2, "presence over TLS");
+            }
         }
     }
 
