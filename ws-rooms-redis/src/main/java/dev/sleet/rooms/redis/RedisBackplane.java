@@ -239,6 +239,7 @@ public final class RedisBackplane implements Backplane {
         private String username;
         private String password;
         private Duration topologyRefresh = Duration.ofSeconds(5);
+        private final Map<String, Integer> splitRooms = new java.util.HashMap<>();
 
         private Builder(URI uri) {
             Objects.requireNonNull(uri, "uri");
@@ -274,6 +275,25 @@ public final class RedisBackplane implements Backplane {
         public Builder credentials(String username, String password) {
             this.username = username;
             this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /**
+         * Cluster mode: spreads a hot room's broadcasts over {@code lanes} channels in different slots (so over
+         * several shards), instead of one. Each node publishes on one lane (chosen from its node id) and listens
+         * on all of them, so per-publisher order holds and every member still gets every broadcast once. Every
+         * node of the cluster must split the room the same way: a node that does not publishes and listens on
+         * the room's single channel, which splitting nodes do not use, so the two groups would not hear each other.
+         * Presence stays on the room's own slot. Ignored on a standalone Redis.
+         *
+         * @param lanes 2 to 64
+         */
+        public Builder splitRoom(String room, int lanes) {
+            Objects.requireNonNull(room, "room");
+            if (lanes < 2 || lanes > 64) {
+                throw new IllegalArgumentException("lanes must be 2 to 64: " + lanes);
+            }
+            splitRooms.put(room, lanes);
             return this;
         }
 
@@ -361,7 +381,8 @@ public final class RedisBackplane implements Backplane {
         public RedisBackplane build() {
             String id = nodeId != null ? nodeId : defaultNodeId();
             return new RedisBackplane(new Settings(uri, id, prefix, presenceTtl, commandTimeout, connectTimeout,
-                    maxReconnectDelay, outboxCapacity, trustedCertificates, username, password, topologyRefresh));
+                    maxReconnectDelay, outboxCapacity, trustedCertificates, username, password, topologyRefresh,
+                    Map.copyOf(splitRooms)));
         }
 
         private static String defaultNodeId() {

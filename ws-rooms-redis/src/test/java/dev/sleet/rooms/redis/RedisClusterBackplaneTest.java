@@ -287,6 +287,53 @@ class RedisClusterBackplaneTest {
     }
 
     @Test
+    void aHotRoomSplitOverLanesSpreadsItsBroadcastsAndStillReachesEveryMemberOnce() throws Exception {
+        prefix = "c" + ++run + ":";
+        cluster = new Cluster(prefix, 3, i -> RedisBackplane.builder(redis.uri()).splitRoom("stage", 3));
+        Map<String, RawWebSocket> members = new HashMap<>();
+        for (int node = 1; node <= 3; node++) {
+            for (int i = 1; i <= 2; i++) {
+                members.put("n" + node + "m" + i, join(node, "stage", "n" + node + "m" + i));
+            }
+        }
+        Names names = new Names(prefix, "any", true);
+        Set<RedisServer> shards = new HashSet<>();
+        for (int lane = 0; lane < 3; lane++) {
+            String ch = new String(names.channel("stage", lane, 3), StandardCharsets.UTF_8);
+            RedisServer owner = redis.primaryOf(redis.slot(ch));
+            shards.add(owner);
+            Cluster.await(() -> subscribers(owner, ch) == 3, "3 subscribers of lane " + ch);
+        }
+        long spublishBefore = total(redis, "spublish");
+        for (int node = 1; node <= 3; node++) {
+            members.get("n" + node + "m1").sendText("all:from " + node);
+            for (RawWebSocket ws : members.values()) { // in order, once each
+                RawWebSocket.Frame f = ws.readFrame(Duration.ofSeconds(5));
+                assertEquals("from " + node, f == null ? null : f.text());
+            }
+        }
+        for (Map.Entry<String, RawWebSocket> e : members.entrySet()) {
+            assertNull(e.getValue().readFrame(Duration.ofMillis(50)), e.getKey() + " got a repeat");
+        }
+        assertEquals(3, total(redis, "spublish") - spublishBefore, "one SPUBLISH per broadcast");
+        assertTrue(shards.size() >= 2, "the lanes live on more than one shard: " + shards.size());
+        for (Cluster.Node n : cluster.nodes) {
+            assertEquals(2, n.metric("received"));
+            assertEquals(0, n.metric("missed"));
+        }
+        Cluster.await(() -> cluster.node(1).rooms().clusterCount("stage") == 6,
+                "presence (on the room's own slot) to count six members");
+    }
+
+    private static long subscribers(RedisServer owner, String channel) {
+        try {
+            return (Long) ((List<?>) owner.command("PUBSUB", "SHARDNUMSUB", channel)).get(1);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    @Test
     void tlsToEveryNodeWithAPassword(@TempDir Path dir) throws Exception {
         TestCertificates.Issued cert = TestCertificates.issue(dir, "localhost");
         try (RedisCluster secure = RedisCluster.startTls(3, 0, PASSWORD, cert.certificatePem(),

@@ -649,15 +649,17 @@ public final class Link {
         if (!toUnsubscribe.isEmpty()) {
             for (int i = 0; i < toUnsubscribe.size(); i += SUBSCRIBE_CHUNK) {
                 List<String> chunk = toUnsubscribe.subList(i, Math.min(i + SUBSCRIBE_CHUNK, toUnsubscribe.size()));
-                byte[][] channels = new byte[chunk.size()][];
-                for (int k = 0; k < chunk.size(); k++) {
-                    channels[k] = names.channel(chunk.get(k));
+                List<byte[]> channels = new ArrayList<>(chunk.size());
+                for (String room : chunk) {
+                    channels.addAll(List.of(channels(room)));
                 }
-                cmd.unsubscribe(channels);
-                for (int k = 0; k < chunk.size(); k++) {
-                    if (!interest.contains(chunk.get(k))) {
-                        roomByChannel.remove(Names.key(channels[k]));
-                        tracker.forget(chunk.get(k));
+                cmd.unsubscribe(channels.toArray(byte[][]::new));
+                for (String room : chunk) {
+                    if (!interest.contains(room)) {
+                        for (byte[] channel : channels(room)) {
+                            roomByChannel.remove(Names.key(channel));
+                        }
+                        tracker.forget(room);
                     }
                 }
                 unsubscribes.add(chunk.size());
@@ -671,13 +673,15 @@ public final class Link {
         List<CompletionStage<?>> futures = new ArrayList<>();
         for (int i = 0; i < rooms.size(); i += SUBSCRIBE_CHUNK) {
             List<String> chunk = rooms.subList(i, Math.min(i + SUBSCRIBE_CHUNK, rooms.size()));
-            byte[][] channels = new byte[chunk.size()][];
-            for (int k = 0; k < chunk.size(); k++) {
-                channels[k] = names.channel(chunk.get(k));
-                roomByChannel.put(Names.key(channels[k]), chunk.get(k));
-                subscribed.add(chunk.get(k));
+            List<byte[]> list = new ArrayList<>(chunk.size());
+            for (String room : chunk) {
+                for (byte[] channel : channels(room)) {
+                    list.add(channel);
+                    roomByChannel.put(Names.key(channel), room);
+                }
+                subscribed.add(room);
             }
-            for (CompletionStage<?> f : cmd.subscribe(channels)) {
+            for (CompletionStage<?> f : cmd.subscribe(list.toArray(byte[][]::new))) {
                 f.whenComplete((v, e) -> {
                     if (e != null && up && !settings.cluster()) { // a cluster transport places it again itself
                         LOG.log(Level.WARNING, "Redis backplane {0}: SUBSCRIBE failed ({1}); subscribing again",
@@ -691,6 +695,28 @@ public final class Link {
             subscribes.add(chunk.size());
         }
         return futures;
+    }
+
+    /**
+     * Every channel of a room: one, or one per lane for a room split over several slots (cluster mode). Each
+     * publisher uses one lane only, so per-publisher order and sequence numbers hold.
+     */
+    private byte[][] channels(String room) {
+        int lanes = lanes(room);
+        byte[][] out = new byte[lanes][];
+        for (int i = 0; i < lanes; i++) {
+            out[i] = names.channel(room, i, lanes);
+        }
+        return out;
+    }
+
+    private byte[] publishChannel(String room) {
+        int lanes = lanes(room);
+        return names.channel(room, lanes == 1 ? 0 : Math.floorMod(names.node().hashCode(), lanes), lanes);
+    }
+
+    private int lanes(String room) {
+        return settings.cluster() ? settings.splitRooms().getOrDefault(room, 1) : 1;
     }
 
     private boolean drainOutbox() {
@@ -712,7 +738,7 @@ public final class Link {
                 publishSeq.put(b.room(), seq);
             }
             byte[] body = Wire.encode(b, nodeBytes, epoch, ++seq[0]);
-            cmd.publish(names.channel(b.room()), body).whenComplete(onPublished);
+            cmd.publish(publishChannel(b.room()), body).whenComplete(onPublished);
         }
         return n > 0;
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -15,11 +16,11 @@ import java.util.regex.Pattern;
 
 /**
  * A backplane's settings, checked by the public builder. {@code username}/{@code password} (null: none) override
- * what the URI carries.
+ * what the URI carries; {@code splitRooms} maps a hot room to its number of lanes (cluster mode).
  */
 public record Settings(URI uri, String nodeId, String prefix, Duration presenceTtl, Duration commandTimeout,
         Duration connectTimeout, Duration maxReconnectDelay, int outboxCapacity, Path trustedCertificates,
-        String username, String password, Duration topologyRefresh) {
+        String username, String password, Duration topologyRefresh, Map<String, Integer> splitRooms) {
 
     /** Schemes of a Redis Cluster: seed nodes separated by commas. */
     public static final String CLUSTER = "redis-cluster";
