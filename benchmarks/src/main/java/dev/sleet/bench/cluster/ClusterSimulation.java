@@ -137,6 +137,7 @@ public final class ClusterSimulation {
             List<String> small = population.keySet().stream().filter(r -> r.startsWith("room-")).toList();
             Map<RedisServer, Long> predictedSpublish = zero(primaries);
             Map<RedisServer, Long> predictedOut = zero(primaries);
+            double formulaOut = 0; // the model's E[nodes with members] = N(1 - (1 - 1/N)^k), from room sizes alone
             long[] predictedReceived = new long[nodeCount];
             long predictedDeliveries = 0;
             Map<RedisServer, Long> spublish0 = calls(primaries, "spublish");
@@ -165,6 +166,7 @@ public final class ClusterSimulation {
                     }
                 }
                 predictedDeliveries += members;
+                formulaOut += nodeCount * (1 - Math.pow(1 - 1.0 / nodeCount, members));
                 while (predictedDeliveries - (clients.deliveries() - deliveries0) > 20_000) {
                     Thread.onSpinWait(); // closed loop: bounded work in flight
                 }
@@ -213,6 +215,12 @@ public final class ClusterSimulation {
                     share, cpuShare, totalCpu * 10);
             System.out.printf(Locale.ROOT, "| messages each shard sent | %s | (from the prediction) | |%n",
                     ports(predictedOut));
+            long exactOut = predictedOut.values().stream().mapToLong(Long::longValue).sum();
+            System.out.printf(Locale.ROOT, "| pub/sub messages sent, all shards: model E[n] = N(1-(1-1/N)^k) vs the "
+                    + "population's exact count (reported) | %,.0f | %,d (%+.1f%%) | |%n", formulaOut, exactOut,
+                    100.0 * (exactOut - formulaOut) / formulaOut);
+            System.out.printf(Locale.ROOT, "| Redis CPU per pub/sub message in or out, all shards (reported) | | %.2f µs "
+                    + "(%d ms / %,d messages) | |%n", totalCpu * 10_000.0 / (totalLoad), totalCpu * 10, totalLoad);
             System.out.printf(Locale.ROOT, "%nrun: %.1f s, %,.0f broadcasts/s, %,.0f deliveries/s; Redis CPU %.0f µs "
                     + "per broadcast over all shards%n", seconds, broadcasts / seconds, deliveries / seconds,
                     totalCpu * 10_000.0 / broadcasts);
