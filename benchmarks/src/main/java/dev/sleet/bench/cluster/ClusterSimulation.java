@@ -221,6 +221,10 @@ public final class ClusterSimulation {
                     100.0 * (exactOut - formulaOut) / formulaOut);
             System.out.printf(Locale.ROOT, "| Redis CPU per pub/sub message in or out, all shards (reported) | | %.2f µs "
                     + "(%d ms / %,d messages) | |%n", totalCpu * 10_000.0 / (totalLoad), totalCpu * 10, totalLoad);
+            servers.forEach(WebSocketServer::close); // before the cluster stops, so no node sees it go
+            rooms.forEach(Rooms::close);
+            servers.clear();
+            rooms.clear();
             System.out.printf(Locale.ROOT, "%nrun: %.1f s, %,.0f broadcasts/s, %,.0f deliveries/s; Redis CPU %.0f µs "
                     + "per broadcast over all shards%n", seconds, broadcasts / seconds, deliveries / seconds,
                     totalCpu * 10_000.0 / broadcasts);

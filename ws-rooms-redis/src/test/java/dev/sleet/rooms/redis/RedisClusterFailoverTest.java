@@ -160,6 +160,16 @@ class RedisClusterFailoverTest {
         Cluster.Node one = cluster.node(1);
         long lostBefore = one.metric("lost");
 
+        String other = null; // another room on the same shard, with a member on node 1 only
+        for (int i = 0; other == null; i++) {
+            if (redis.primaryOf(slotOf("same-" + i)) == primary) {
+                other = "same-" + i;
+            }
+        }
+        RawWebSocket x = join(1, other, "x");
+        String otherRoom = other;
+        Cluster.await(() -> shardSubscribers(redis, "f:", otherRoom) == 1, "node 1 subscribed to " + otherRoom);
+
         primary.kill();
         replicas.get(0).kill(); // the shard is gone: no replica to promote
         // A node whose default cluster connection was on the dead primary reconnects as a whole (an outage);
@@ -169,6 +179,11 @@ class RedisClusterFailoverTest {
         a.sendText("all:while gone");
         assertEquals(List.of("while gone"), read(a, 1), "local members are served without the shard");
         Cluster.await(() -> one.metric("lost") > lostBefore, "the broadcast that could not reach the shard counted");
+        // Node 1 has tried to place its subscriptions again (on a primary that refuses connections)...
+        Cluster.await(() -> one.metric("subscriptionMoves") + one.metric("outages") >= 1, "node 1 to re-place");
+        x.sendClose(1000, ""); // ...when its last member there leaves: it unsubscribes from a shard that is gone
+        x.awaitEof(Duration.ofSeconds(5));
+        Cluster.await(() -> one.metric("subscribedRooms") == 2, "node 1 to drop " + otherRoom);
         c.sendText("all:calm meanwhile");
         assertEquals(List.of("calm meanwhile"), read(c, 1));
         assertEquals(List.of("calm meanwhile"), read(d, 1), "rooms on the other shards still cross nodes");

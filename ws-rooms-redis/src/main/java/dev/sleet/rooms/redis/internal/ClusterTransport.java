@@ -148,6 +148,9 @@ final class ClusterTransport implements Transport {
         }
 
         void sunsubscribe(String key, byte[] channel) {
+            if (!connection.isDone() || connection.isCompletedExceptionally()) {
+                return; // never connected: nothing to leave (getNow would throw)
+            }
             StatefulRedisPubSubConnection<byte[], byte[]> c = connection.getNow(null);
             if (c != null && c.isOpen()) {
                 leaving.add(key);
