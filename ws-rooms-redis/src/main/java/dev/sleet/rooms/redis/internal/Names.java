@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * second has '=' after it, so the two never meet. A prefix may not hold braces in cluster mode (its brace would
  * become the tag). All node-number leases share one slot, because the claim script walks them.
  *
- * <p>A hot room may be split over several slots ({@code fanout > 1}): lane {@code i} of the room's channel is
- * {@code {prefix}r:{tag}#i} with the tag {@code room#i} (or the hashed form of it); presence stays on lane 0.
+ * <p>A hot room may be split over several slots ({@code lanes > 1}): lane {@code i} of {@code n} is the channel
+ * {@code {prefix}r:{room#i}#n}, the tag being {@code room#i} (or its hashed form); presence keeps the room's own
+ * names and slot.
  *
  * Room names are written in WTF-8: UTF-8 for every well-formed string, and still one-to-one for strings that
  * carry unpaired surrogates, so two different rooms never share a channel or a key. Node ids are restricted to
