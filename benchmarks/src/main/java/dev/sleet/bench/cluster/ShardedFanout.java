@@ -286,14 +286,22 @@ public final class ShardedFanout {
                             }
                         });
                 if (++pending[0] % 256 == 0) {
-                    pub.flushCommands();
+                    heardBySlowest();
                 }
             }
 
             @Override
             public long heardBySlowest() {
-                pub.flushCommands();
+                flush();
                 return Math.min(heard[0].sum(), heard[1].sum());
+            }
+
+            private void flush() {
+                try {
+                    pub.flushCommands();
+                } catch (RuntimeException e) {
+                    // Lettuce 7.7 may throw while it opens a node connection; the next flush sends what is queued
+                }
             }
 
             @Override

@@ -78,6 +78,7 @@ final class ClusterTransport implements Transport {
     private final LongAdder moves = new LongAdder();
     private final LongAdder topologyChanges = new LongAdder();
     private final LongAdder shardDrops = new LongAdder();
+    private final LongAdder flushErrors = new LongAdder();
 
     private static final class Placed {
         final byte[] channel;
@@ -225,7 +226,13 @@ final class ClusterTransport implements Transport {
 
     @Override
     public void flush() {
-        conn.flushCommands();
+        try {
+            conn.flushCommands();
+        } catch (RuntimeException e) {
+            // Lettuce 7.7 can throw (a NullPointerException in AsyncConnectionProvider) when it flushes while a node
+            // connection is still being opened; what was queued stays queued and the next flush sends it.
+            flushErrors.increment();
+        }
     }
 
     @Override
@@ -404,6 +411,7 @@ final class ClusterTransport implements Transport {
         Map<String, Long> m = new TreeMap<>();
         m.put("shardConnections", (long) shards.size());
         m.put("shardDrops", shardDrops.sum());
+        m.put("flushErrors", flushErrors.sum());
         m.put("subscriptionMoves", moves.sum());
         m.put("topologyChanges", topologyChanges.sum());
         return m;
