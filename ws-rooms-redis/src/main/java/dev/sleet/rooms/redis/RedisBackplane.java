@@ -165,7 +165,9 @@ public final class RedisBackplane implements Backplane {
      * other nodes delivered here), {@code missed} (gaps seen in other nodes' numbering), {@code repeats},
      * {@code malformed}, {@code subscribedRooms}, {@code subscribes}, {@code unsubscribes}, {@code connected}
      * (1 or 0), {@code outages}, {@code reconnects}, {@code outageMillis}, {@code presenceWrites},
-     * {@code presenceResyncs}, {@code presenceReadFailures}, {@code queued}.
+     * {@code presenceResyncs}, {@code presenceReadFailures}, {@code queued}; on a cluster also
+     * {@code shardConnections}, {@code shardDrops}, {@code subscriptionMoves}, {@code topologyChanges},
+     * {@code flushErrors}.
      */
     @Override
     public Map<String, Long> metrics() {
