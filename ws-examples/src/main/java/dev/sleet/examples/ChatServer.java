@@ -86,7 +86,8 @@ import java.util.regex.Pattern;
 public final class ChatServer {
     static final String USAGE = "usage: ./sleet chat [--port N] [--host H] [--tls-cert FILE --tls-key FILE]"
             + " [--allow-origin ORIGIN]... [--rate N] [--burst N] [--deflate]"
-            + " [--redis redis://[:password@]host:port[?prefix=P&presenceTtl=10s]] [--node N] [--presence-sync S]"
+            + " [--redis redis://[:password@]host:port[?prefix=P&presenceTtl=10s]"
+            + " | redis-cluster://[:password@]host:port,host:port...[?prefix=P]] [--node N] [--presence-sync S]"
             + " [--metrics] [--verbose]";
     private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     /** Largest message, in bytes, the chat takes; the server closes with 1009 beyond it. */
@@ -585,6 +586,10 @@ public final class ChatServer {
 
     /** The Redis address without credentials or options, for the start-up line. */
     static String redisEndpoint(URI uri) {
+        if (uri.getHost() == null && uri.getRawAuthority() != null) { // redis-cluster://h1:p1,h2:p2 (seed nodes)
+            String authority = uri.getRawAuthority();
+            return uri.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1);
+        }
         return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sleet.testkit.RawWebSocket;
+import dev.sleet.testkit.RedisCluster;
 import dev.sleet.testkit.RedisServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -35,6 +36,7 @@ class ChatRedisTwoProcessesTest {
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
 
     RedisServer redis;
+    RedisCluster redisCluster;
     final List<Process> processes = new ArrayList<>();
 
     /** A chat process and the port it reported. */
@@ -49,6 +51,9 @@ class ChatRedisTwoProcessesTest {
         }
         if (redis != null) {
             redis.close();
+        }
+        if (redisCluster != null) {
+            redisCluster.close();
         }
     }
 
@@ -171,6 +176,32 @@ class ChatRedisTwoProcessesTest {
             }
             ann.sendText("still here");
             until(ann, "still here");
+        }
+    }
+
+    @Test
+    void twoChatProcessesShareARoomThroughARedisCluster() throws Exception {
+        Assumptions.assumeTrue(RedisCluster.tools().isPresent(), RedisCluster.MISSING);
+        redisCluster = RedisCluster.start(3, 0, "chat-pw");
+        String uri = redisCluster.uri() + "?prefix=chatc:&presenceTtl=1s";
+        Node a = startChat(uri, "--presence-sync", "1");
+        Node b = startChat(uri, "--presence-sync", "1");
+        assertTrue(a.output().stream().anyMatch(l -> l.contains("shares its rooms through redis-cluster://127.0.0.1:")
+                && !l.contains("chat-pw")), a.output().toString());
+        try (RawWebSocket ann = join(a, "ann")) {
+            assertEquals(List.of("ann"), ChatServerTest.memberNames(until(ann, "\"type\":\"members\"")));
+            try (RawWebSocket bob = join(b, "bob")) {
+                String bobId = idOf(until(bob, "\"type\":\"welcome\""));
+                assertEquals(List.of("ann", "bob"), ChatServerTest.memberNames(until(bob, "\"type\":\"members\"")),
+                        "the newcomer's list comes from the room's shard");
+                assertEquals("{\"type\":\"join\",\"id\":\"" + bobId + "\",\"name\":\"bob\"}",
+                        until(ann, "\"type\":\"join\""));
+                ann.sendText("hello over shards");
+                assertEquals("{\"type\":\"message\",\"from\":\"ann\",\"text\":\"hello over shards\"}",
+                        until(bob, "hello over shards"));
+                bob.sendText("and back");
+                until(ann, "and back");
+            }
         }
     }
 

@@ -104,6 +104,32 @@ public final class RedisServer implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Starts a Redis with extra arguments (used by {@link RedisCluster}); {@code password} may be null; with
+     * {@code tls} the extra arguments carry the certificate and {@link #port()} is the TLS port.
+     */
+    static RedisServer startWith(List<String> extra, String password, boolean tls)
+            throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(extra);
+        if (password != null) {
+            args.add("--requirepass");
+            args.add(password);
+        }
+        RedisServer r = new RedisServer(require(), freePort(), args, password, tls);
+        r.launch();
+        return r;
+    }
+
+    /** The plain-TCP port (the same as {@link #port()} unless the server serves TLS). */
+    int plainPort() {
+        return plainPort;
+    }
+
+    /** The folder the server runs in (its logs, and a cluster node's {@code nodes.conf}). */
+    Path dir() {
+        return dir;
+    }
+
     private static Path require() {
         return binary().orElseThrow(() -> new IllegalStateException(MISSING));
     }

@@ -60,8 +60,21 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>All {@link Backplane} calls only queue work for one backplane thread and return; none waits for Redis
  * except the presence reads, which wait at most {@link Builder#commandTimeout} ({@code Rooms.presenceAsync} does
- * not wait at all). Tested against standalone Redis 7.0; Redis Cluster is not supported (the presence scripts
- * reach keys they compute).
+ * not wait at all). Tested against standalone Redis 7.0 and a Redis 7.0 Cluster.
+ *
+ * <h2>Redis Cluster</h2>
+ * A {@code redis-cluster://} URI ({@code rediss-cluster://} for TLS) names seed nodes separated by commas; the
+ * backplane learns the rest of the cluster from them. Every name of a room carries the room as a hash tag
+ * ({@code {prefix}r:{room}}, {@code {prefix}p:{room}:{node}}), so a room's channel, its presence keys and the
+ * scripts that keep them live on the one shard that owns the room's slot. Broadcasts use {@code SPUBLISH}, which
+ * Redis delivers within that shard only (classic {@code PUBLISH} is copied to every shard of a cluster, so its
+ * cost does not shrink as shards are added); a node subscribes with {@code SSUBSCRIBE} on the owning primary,
+ * per room, while it has members there. Rooms spread over the shards by their slots.
+ * <p>When a primary fails and a replica takes over (or slots move), the backplane follows the topology by
+ * itself: Lettuce refreshes it periodically ({@link Builder#topologyRefresh}) and on redirects and reconnects,
+ * and the backplane moves each subscription whose slot changed owner, then rewrites this node's presence (a
+ * promoted replica may have missed the last writes). Broadcasts that failed on the dying primary count in
+ * {@code lost}, broadcasts a node could not hear meanwhile in {@code missed}; local delivery never stops.
  */
 public final class RedisBackplane implements Backplane {
     private final Link link;
@@ -70,7 +83,11 @@ public final class RedisBackplane implements Backplane {
         this.link = new Link(settings);
     }
 
-    /** A builder for {@code redis://[user:password@]host[:port][/database]} or {@code rediss://...} (TLS). */
+    /**
+     * A builder for {@code redis://[user:password@]host[:port][/database]}, {@code rediss://...} (TLS), or a
+     * cluster: {@code redis-cluster://[user:password@]host:port[,host:port...]} ({@code rediss-cluster://} for
+     * TLS).
+     */
     public static Builder builder(URI uri) {
         return new Builder(uri);
     }
@@ -148,7 +165,9 @@ public final class RedisBackplane implements Backplane {
      * other nodes delivered here), {@code missed} (gaps seen in other nodes' numbering), {@code repeats},
      * {@code malformed}, {@code subscribedRooms}, {@code subscribes}, {@code unsubscribes}, {@code connected}
      * (1 or 0), {@code outages}, {@code reconnects}, {@code outageMillis}, {@code presenceWrites},
-     * {@code presenceResyncs}, {@code presenceReadFailures}, {@code queued}.
+     * {@code presenceResyncs}, {@code presenceReadFailures}, {@code queued}; on a cluster also
+     * {@code shardConnections}, {@code shardDrops}, {@code subscriptionMoves}, {@code topologyChanges},
+     * {@code flushErrors}.
      */
     @Override
     public Map<String, Long> metrics() {
@@ -219,16 +238,74 @@ public final class RedisBackplane implements Backplane {
         private Duration maxReconnectDelay = Duration.ofSeconds(2);
         private int outboxCapacity = 65_536;
         private Path trustedCertificates;
+        private String username;
+        private String password;
+        private Duration topologyRefresh = Duration.ofSeconds(5);
+        private final Map<String, Integer> splitRooms = new java.util.HashMap<>();
 
         private Builder(URI uri) {
             Objects.requireNonNull(uri, "uri");
             String scheme = uri.getScheme();
-            if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
-                throw new IllegalArgumentException("a Redis URI starts with redis:// or rediss:// (TLS), not " + uri);
+            if (!"redis".equals(scheme) && !"rediss".equals(scheme) && !Settings.isCluster(uri)) {
+                throw new IllegalArgumentException("a Redis URI starts with redis://, rediss:// (TLS), "
+                        + "redis-cluster:// or rediss-cluster:// (TLS), not " + Settings.redacted(uri));
+            }
+            if (Settings.isCluster(uri)) {
+                Settings.parseSeeds(uri);
+                String q = uri.getRawQuery();
+                if (q != null) {
+                    for (String part : q.split("&")) {
+                        String k = part.contains("=") ? part.substring(0, part.indexOf('=')) : part;
+                        if (!part.isEmpty() && !Settings.CLUSTER_PARAMETERS.contains(k)) {
+                            throw new IllegalArgumentException("unknown parameter '" + k + "' in a cluster URI (known: "
+                                    + Settings.CLUSTER_PARAMETERS + ")");
+                        }
+                    }
+                }
             }
             this.uri = uri;
             Settings.queryParameter(uri, "prefix").ifPresent(this::prefix);
             Settings.queryParameter(uri, "presenceTtl").ifPresent(v -> presenceTtl(Settings.parseDuration(v)));
+            Settings.queryParameter(uri, "topologyRefresh")
+                    .ifPresent(v -> topologyRefresh(Settings.parseDuration(v)));
+        }
+
+        /**
+         * Authenticates as {@code username} (Redis 6 ACL; null for the default user) with {@code password},
+         * instead of what the URI carries. Keeps a password out of a URI that gets logged or shown.
+         */
+        public Builder credentials(String username, String password) {
+            this.username = username;
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /**
+         * Cluster mode: spreads a hot room's broadcasts over {@code lanes} channels in different slots (so over
+         * several shards), instead of one. Each node publishes on one lane (chosen from its node id) and listens
+         * on all of them, so per-publisher order holds and every member still gets every broadcast once. Every
+         * node of the cluster must split the room the same way: a node that does not publishes and listens on
+         * the room's single channel, which splitting nodes do not use, so the two groups would not hear each other.
+         * Presence stays on the room's own slot. Ignored on a standalone Redis.
+         *
+         * @param lanes 2 to 64
+         */
+        public Builder splitRoom(String room, int lanes) {
+            Objects.requireNonNull(room, "room");
+            if (lanes < 2 || lanes > 64) {
+                throw new IllegalArgumentException("lanes must be 2 to 64: " + lanes);
+            }
+            splitRooms.put(room, lanes);
+            return this;
+        }
+
+        /**
+         * Cluster mode: how often Lettuce re-reads the cluster topology even when nothing looked wrong (it also
+         * re-reads it at once on redirects, reconnect attempts and a lost shard). Default 5 s.
+         */
+        public Builder topologyRefresh(Duration period) {
+            this.topologyRefresh = positive(period, "topologyRefresh");
+            return this;
         }
 
         /**
@@ -245,6 +322,10 @@ public final class RedisBackplane implements Backplane {
             Objects.requireNonNull(prefix, "prefix");
             if (prefix.length() > 200) {
                 throw new IllegalArgumentException("prefix longer than 200 characters");
+            }
+            if (Settings.isCluster(uri) && (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0)) {
+                throw new IllegalArgumentException("in cluster mode a prefix may not contain '{' or '}' (Redis would "
+                        + "take it for the hash tag): '" + prefix + "'");
             }
             this.prefix = prefix;
             return this;
@@ -302,7 +383,8 @@ public final class RedisBackplane implements Backplane {
         public RedisBackplane build() {
             String id = nodeId != null ? nodeId : defaultNodeId();
             return new RedisBackplane(new Settings(uri, id, prefix, presenceTtl, commandTimeout, connectTimeout,
-                    maxReconnectDelay, outboxCapacity, trustedCertificates));
+                    maxReconnectDelay, outboxCapacity, trustedCertificates, username, password, topologyRefresh,
+                    Map.copyOf(splitRooms)));
         }
 
         private static String defaultNodeId() {

@@ -50,6 +50,11 @@ final class Cluster implements AutoCloseable {
         }
     }
 
+    /** Nodes on a Redis Cluster (or any URI): {@link #redis} is null, the caller looks inside Redis itself. */
+    Cluster(String prefix, int size, IntFunction<RedisBackplane.Builder> builders) throws Exception {
+        this(null, prefix, size, builders);
+    }
+
     Cluster(RedisServer redis, String prefix, int size, Duration presenceTtl) throws Exception {
         this(redis, prefix, size, i -> RedisBackplane.builder(redis.uri()).presenceTtl(presenceTtl));
     }

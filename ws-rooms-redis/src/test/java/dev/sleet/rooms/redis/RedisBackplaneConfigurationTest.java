@@ -114,7 +114,7 @@ class RedisBackplaneConfigurationTest {
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Rooms.builder().backplane(URI.create("nats://localhost"), "x"));
-        assertTrue(e.getMessage().contains("[redis, rediss]"), e.getMessage());
+        assertTrue(e.getMessage().contains("[redis, redis-cluster, rediss, rediss-cluster]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Rooms.builder().backplane(uri, "bad:id"));
     }
 

@@ -3,20 +3,12 @@ package dev.sleet.rooms.redis.internal;
 import dev.sleet.rooms.spi.Backplane.Receiver;
 import dev.sleet.rooms.spi.RemoteBroadcast;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.lang.System.Logger.Level;
@@ -45,9 +37,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
 /**
- * The backplane's engine: one thread ("the worker") owns both Redis connections — one for commands (publish,
- * presence, heartbeat), one for subscriptions — and every write to Redis. The {@code Backplane} calls, which may
- * come from any thread and from inside {@code Rooms}' per-room locks, only record intent and wake the worker:
+ * The backplane's engine: one thread ("the worker") owns the Redis connections (a {@link Transport}: one
+ * standalone Redis, or a Redis Cluster with sharded pub/sub) and every write to Redis. The {@code Backplane}
+ * calls, which may come from any thread and from inside {@code Rooms}' per-room locks, only record intent and
+ * wake the worker:
  *
  * <ul>
  *   <li>broadcasts go into a bounded outbox; the worker numbers them per room, publishes a batch and flushes the
@@ -70,14 +63,13 @@ public final class Link {
     private static final int SUBSCRIBE_CHUNK = 512;
     private static final long REMIND_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long MISS_LOG_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long MAINTAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Settings settings;
     private final Names names;
     private final byte[] nodeBytes;
-    private final RedisURI redisUri;
-    private final RedisURI subscriberUri;
     private final ClientResources resources;
-    private final RedisClient client;
+    private final Transport transport;
     private final Thread worker;
 
     // Intent, written by any thread.
@@ -99,9 +91,8 @@ public final class Link {
     private volatile boolean dropped;
     private volatile String dropReason;
     private volatile String lastError;
-    private volatile StatefulRedisConnection<byte[], byte[]> cmd; // volatile: the state listener compares
-    private RedisAsyncCommands<byte[], byte[]> async;
-    private volatile StatefulRedisPubSubConnection<byte[], byte[]> sub;
+    private volatile Transport cmd; // the transport while open, else null
+    private long nextMaintainNanos;
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, String> roomByChannel = new ConcurrentHashMap<>();
     private volatile boolean resubscribeAll;
@@ -146,22 +137,25 @@ public final class Link {
         }
     };
 
-    private final RedisConnectionStateListener stateListener = new RedisConnectionStateListener() {
+    private final Transport.Events events = new Transport.Events() {
         @Override
-        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            if (connection == (Object) cmd || connection == (Object) sub) {
-                dropReason = "the connection closed";
+        public void message(byte[] channel, byte[] body) {
+            onMessage(channel, body);
+        }
+
+        @Override
+        public void dropped(String why) {
+            if (cmd != null) {
+                dropReason = why;
                 dropped = true;
                 up = false;
                 wake();
             }
         }
-    };
 
-    private final RedisPubSubAdapter<byte[], byte[]> listener = new RedisPubSubAdapter<>() {
         @Override
-        public void message(byte[] channel, byte[] body) {
-            onMessage(channel, body);
+        public void wake() {
+            Link.this.wake();
         }
     };
 
@@ -189,16 +183,10 @@ public final class Link {
 
     public Link(Settings settings) {
         this.settings = settings;
-        this.names = new Names(settings.prefix(), settings.nodeId());
+        this.names = new Names(settings.prefix(), settings.nodeId(), settings.cluster());
         this.nodeBytes = names.nodeBytes();
         this.outbox = new ArrayBlockingQueue<>(settings.outboxCapacity());
-        RedisURI base = RedisURI.create(settings.clientUri());
-        base.setTimeout(settings.commandTimeout());
-        // Named connections: CLIENT LIST shows which node each belongs to and what it does.
-        this.redisUri = RedisURI.builder(base).withClientName("sleet-" + settings.nodeId() + "-cmd").build();
-        this.subscriberUri = RedisURI.builder(base).withClientName("sleet-" + settings.nodeId() + "-sub").build();
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
-        this.client = RedisClient.create(resources);
         ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(false) // the worker reconnects itself, and nothing in flight is replayed
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -210,7 +198,10 @@ public final class Link {
             options.sslOptions(SslOptions.builder().jdkSslProvider()
                     .trustManager(settings.trustedCertificates().toFile()).build());
         }
-        client.setOptions(options.build());
+        this.transport = settings.cluster()
+                ? new ClusterTransport(resources, options.build(), settings, settings.seeds(), events)
+                : new StandaloneTransport(resources, options.build(), settings.standaloneUri(), settings.nodeId(),
+                        events);
         this.worker = Thread.ofPlatform().daemon().name("sleet-redis-" + settings.nodeId()).unstarted(this::run);
         worker.start();
     }
@@ -443,9 +434,16 @@ public final class Link {
                     if (now - nextAttemptNanos >= 0) {
                         tryConnect();
                     }
-                } else if (dropped || !cmd.isOpen() || !sub.isOpen()) {
+                } else if (dropped || !cmd.isOpen()) {
                     lose(dropReason != null ? dropReason : "the connection closed");
                     continue;
+                } else if (now - nextMaintainNanos >= 0) {
+                    nextMaintainNanos = now + MAINTAIN_NANOS;
+                    if (cmd.maintain()) {
+                        for (String room : localPresence.keySet()) {
+                            ops.add(new Resync(room)); // a promoted replica may lack the last writes
+                        }
+                    }
                 }
                 boolean busy = drainOps();
                 busy |= drainOutbox();
@@ -453,7 +451,7 @@ public final class Link {
                     heartbeat();
                 }
                 if (cmd != null) {
-                    cmd.flushCommands();
+                    cmd.flush();
                 } else if (now - lastReminderNanos >= REMIND_NANOS) {
                     lastReminderNanos = now;
                     LOG.log(Level.WARNING, "Redis backplane {0}: {1} still unreachable after {2} s ({3}); {4} "
@@ -479,7 +477,8 @@ public final class Link {
             return;
         }
         long now = System.nanoTime();
-        long until = cmd != null ? nextHeartbeatNanos : nextAttemptNanos;
+        long until = cmd != null ? Math.min(nextHeartbeatNanos, settings.cluster() ? nextMaintainNanos
+                : nextHeartbeatNanos) : nextAttemptNanos;
         long wait = Math.max(until - now, 0);
         if (cmd == null) {
             wait = Math.min(wait, REMIND_NANOS);
@@ -488,33 +487,29 @@ public final class Link {
     }
 
     private void tryConnect() {
-        StatefulRedisConnection<byte[], byte[]> c = null;
-        StatefulRedisPubSubConnection<byte[], byte[]> s = null;
         try {
             dropped = false;
             dropReason = null;
-            c = client.connect(ByteArrayCodec.INSTANCE, redisUri);
-            c.addListener(stateListener);
-            s = client.connectPubSub(ByteArrayCodec.INSTANCE, subscriberUri);
-            s.addListener(listener);
-            s.addListener(stateListener);
-            c.setAutoFlushCommands(false);
-            cmd = c;
-            sub = s;
-            async = c.async();
+            transport.open();
+            cmd = transport;
             heartbeatFailures = 0;
 
             subscribed.clear();
             resubscribeAll = false;
-            List<RedisFuture<?>> pending = new ArrayList<>(subscribeRooms(new ArrayList<>(interest)));
+            List<CompletionStage<?>> pending = new ArrayList<>(subscribeRooms(new ArrayList<>(interest)));
             for (String room : localPresence.keySet()) {
                 pending.add(resync(room));
             }
             if (lease > 0) {
                 pending.add(renewLease());
             }
-            c.flushCommands();
-            awaitAll(pending);
+            transport.flush();
+            if (!settings.cluster()) {
+                awaitAll(pending);
+            }
+            // In a cluster, one shard being down must not keep the others from serving: the transport places
+            // subscriptions by itself as shards come and go, and a presence write that failed on a dead shard is
+            // redone when a heartbeat finds the hash missing there.
 
             nextHeartbeatNanos = System.nanoTime() + heartbeatNanos();
             backoffMs = INITIAL_BACKOFF_MS;
@@ -543,10 +538,7 @@ public final class Link {
             pendingClaims.clear();
         } catch (Exception e) {
             cmd = null;
-            sub = null;
-            async = null;
-            closeQuietly(c);
-            closeQuietly(s);
+            transport.close();
             String first = lastError;
             lastError = describe(e);
             if (first == null) {
@@ -572,11 +564,8 @@ public final class Link {
         LOG.log(Level.WARNING, "Redis backplane {0}: lost its connection to {1} ({2}); local delivery continues, "
                 + "broadcasts to other nodes are counted as lost until it is back", names.node(),
                 settings.endpoint(), why);
-        closeQuietly(cmd);
-        closeQuietly(sub);
         cmd = null;
-        sub = null;
-        async = null;
+        transport.close();
         subscribed.clear();
         nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(INITIAL_BACKOFF_MS);
         backoffMs = INITIAL_BACKOFF_MS * 2;
@@ -586,7 +575,7 @@ public final class Link {
         boolean any = false;
         List<String> toSubscribe = new ArrayList<>();
         List<String> toUnsubscribe = new ArrayList<>();
-        if (resubscribeAll && sub != null) {
+        if (resubscribeAll && cmd != null) {
             resubscribeAll = false;
             subscribed.clear();
             toSubscribe.addAll(interest);
@@ -596,7 +585,7 @@ public final class Link {
             any = true;
             switch (op) {
                 case SubscriptionChanged c -> {
-                    if (sub == null) {
+                    if (cmd == null) {
                         break; // the reconnect subscribes to everything wanted
                     }
                     boolean want = interest.contains(c.room());
@@ -610,7 +599,7 @@ public final class Link {
                     }
                 }
                 case Joined j -> {
-                    if (async != null) {
+                    if (cmd != null) {
                         presenceWrites.increment();
                         eval(Scripts.JOIN, ScriptOutputType.INTEGER,
                                 new byte[][] {names.presence(j.room()), names.nodes(j.room())},
@@ -618,23 +607,23 @@ public final class Link {
                     }
                 }
                 case Left l -> {
-                    if (async != null) {
+                    if (cmd != null) {
                         presenceWrites.increment();
                         eval(Scripts.LEAVE, ScriptOutputType.INTEGER,
                                 new byte[][] {names.presence(l.room()), names.nodes(l.room())}, nodeBytes, id(l.id()));
                     }
                 }
                 case Resync r -> {
-                    if (async != null) {
+                    if (cmd != null) {
                         resync(r.room());
                     }
                 }
                 case Read r -> {
-                    if (async == null) {
+                    if (cmd == null) {
                         r.result().completeExceptionally(new IllegalStateException("not connected to Redis"));
                     } else {
                         eval(Scripts.READ, r.count() ? ScriptOutputType.INTEGER : ScriptOutputType.MULTI,
-                                new byte[][] {names.nodes(r.room())}, names.presencePrefix(), nodeBytes,
+                                new byte[][] {names.nodes(r.room())}, names.presencePrefix(r.room()), nodeBytes,
                                 names.roomSuffix(r.room()), ascii(r.count() ? "count" : "all"))
                                 .whenComplete((v, e) -> {
                                     if (e != null) {
@@ -646,7 +635,7 @@ public final class Link {
                     }
                 }
                 case Claim c -> {
-                    if (async == null) {
+                    if (cmd == null) {
                         pendingClaims.add(c.result());
                     } else {
                         claim(c.result());
@@ -660,15 +649,17 @@ public final class Link {
         if (!toUnsubscribe.isEmpty()) {
             for (int i = 0; i < toUnsubscribe.size(); i += SUBSCRIBE_CHUNK) {
                 List<String> chunk = toUnsubscribe.subList(i, Math.min(i + SUBSCRIBE_CHUNK, toUnsubscribe.size()));
-                byte[][] channels = new byte[chunk.size()][];
-                for (int k = 0; k < chunk.size(); k++) {
-                    channels[k] = names.channel(chunk.get(k));
+                List<byte[]> channels = new ArrayList<>(chunk.size());
+                for (String room : chunk) {
+                    channels.addAll(List.of(channels(room)));
                 }
-                sub.async().unsubscribe(channels);
-                for (int k = 0; k < chunk.size(); k++) {
-                    if (!interest.contains(chunk.get(k))) {
-                        roomByChannel.remove(Names.key(channels[k]));
-                        tracker.forget(chunk.get(k));
+                cmd.unsubscribe(channels.toArray(byte[][]::new));
+                for (String room : chunk) {
+                    if (!interest.contains(room)) {
+                        for (byte[] channel : channels(room)) {
+                            roomByChannel.remove(Names.key(channel));
+                        }
+                        tracker.forget(room);
                     }
                 }
                 unsubscribes.add(chunk.size());
@@ -678,29 +669,54 @@ public final class Link {
     }
 
     /** Subscribes in chunks; a failure makes the worker subscribe to everything again. */
-    private List<RedisFuture<?>> subscribeRooms(List<String> rooms) {
-        List<RedisFuture<?>> futures = new ArrayList<>();
+    private List<CompletionStage<?>> subscribeRooms(List<String> rooms) {
+        List<CompletionStage<?>> futures = new ArrayList<>();
         for (int i = 0; i < rooms.size(); i += SUBSCRIBE_CHUNK) {
             List<String> chunk = rooms.subList(i, Math.min(i + SUBSCRIBE_CHUNK, rooms.size()));
-            byte[][] channels = new byte[chunk.size()][];
-            for (int k = 0; k < chunk.size(); k++) {
-                channels[k] = names.channel(chunk.get(k));
-                roomByChannel.put(Names.key(channels[k]), chunk.get(k));
-                subscribed.add(chunk.get(k));
-            }
-            RedisFuture<Void> f = sub.async().subscribe(channels);
-            f.whenComplete((v, e) -> {
-                if (e != null && up) {
-                    LOG.log(Level.WARNING, "Redis backplane {0}: SUBSCRIBE failed ({1}); subscribing again",
-                            names.node(), describe(e));
-                    resubscribeAll = true;
-                    wake();
+            List<byte[]> list = new ArrayList<>(chunk.size());
+            for (String room : chunk) {
+                for (byte[] channel : channels(room)) {
+                    list.add(channel);
+                    roomByChannel.put(Names.key(channel), room);
                 }
-            });
+                subscribed.add(room);
+            }
+            for (CompletionStage<?> f : cmd.subscribe(list.toArray(byte[][]::new))) {
+                f.whenComplete((v, e) -> {
+                    if (e != null && up && !settings.cluster()) { // a cluster transport places it again itself
+                        LOG.log(Level.WARNING, "Redis backplane {0}: SUBSCRIBE failed ({1}); subscribing again",
+                                names.node(), describe(e));
+                        resubscribeAll = true;
+                        wake();
+                    }
+                });
+                futures.add(f);
+            }
             subscribes.add(chunk.size());
-            futures.add(f);
         }
         return futures;
+    }
+
+    /**
+     * Every channel of a room: one, or one per lane for a room split over several slots (cluster mode). Each
+     * publisher uses one lane only, so per-publisher order and sequence numbers hold.
+     */
+    private byte[][] channels(String room) {
+        int lanes = lanes(room);
+        byte[][] out = new byte[lanes][];
+        for (int i = 0; i < lanes; i++) {
+            out[i] = names.channel(room, i, lanes);
+        }
+        return out;
+    }
+
+    private byte[] publishChannel(String room) {
+        int lanes = lanes(room);
+        return names.channel(room, lanes == 1 ? 0 : Math.floorMod(names.node().hashCode(), lanes), lanes);
+    }
+
+    private int lanes(String room) {
+        return settings.cluster() ? settings.splitRooms().getOrDefault(room, 1) : 1;
     }
 
     private boolean drainOutbox() {
@@ -708,7 +724,7 @@ public final class Link {
         RemoteBroadcast b;
         while (n < PUBLISH_BATCH && (b = outbox.poll()) != null) {
             n++;
-            if (async == null) {
+            if (cmd == null) {
                 lostDisconnected.increment(); // queued before the drop was noticed
                 continue;
             }
@@ -722,14 +738,14 @@ public final class Link {
                 publishSeq.put(b.room(), seq);
             }
             byte[] body = Wire.encode(b, nodeBytes, epoch, ++seq[0]);
-            async.publish(names.channel(b.room()), body).whenComplete(onPublished);
+            cmd.publish(publishChannel(b.room()), body).whenComplete(onPublished);
         }
         return n > 0;
     }
 
     private void heartbeat() {
         nextHeartbeatNanos = System.nanoTime() + heartbeatNanos();
-        async.ping().whenComplete((pong, e) -> {
+        cmd.ping().whenComplete((pong, e) -> {
             if (e == null) {
                 heartbeatFailures = 0;
             } else if (++heartbeatFailures >= 2) {
@@ -739,11 +755,14 @@ public final class Link {
                 wake();
             }
         });
-        for (String room : localPresence.keySet()) {
+        for (Map.Entry<String, ConcurrentHashMap<Long, Map<String, String>>> e : localPresence.entrySet()) {
+            String room = e.getKey();
             eval(Scripts.HEARTBEAT, ScriptOutputType.INTEGER, new byte[][] {names.presence(room), names.nodes(room)},
-                    ttlArg(), nodeBytes).whenComplete((alive, e) -> {
-                        if (e == null && Long.valueOf(0).equals(alive)) {
-                            ops.add(new Resync(room)); // our hash was gone: Redis restarted, or we were late
+                    ttlArg(), nodeBytes, ascii(Integer.toString(e.getValue().size()))).whenComplete((alive, err) -> {
+                        if (err == null && Long.valueOf(0).equals(alive)) {
+                            // our hash was gone or wrong: Redis restarted, a replica took over without our last
+                            // writes, or we were late
+                            ops.add(new Resync(room));
                             wake();
                         }
                     });
@@ -773,7 +792,9 @@ public final class Link {
             return;
         }
         int start = ThreadLocalRandom.current().nextInt(1, 65536);
-        eval(Scripts.CLAIM, ScriptOutputType.INTEGER, new byte[0][], names.leasePrefix(), nodeBytes, ttlArg(),
+        // The lease prefix as KEYS[1] only routes the script to the slot of the leases in a cluster.
+        eval(Scripts.CLAIM, ScriptOutputType.INTEGER, new byte[][] {names.leasePrefix()}, names.leasePrefix(),
+                nodeBytes, ttlArg(),
                 ascii(Integer.toString(start))).whenComplete((n, e) -> {
                     if (e != null) {
                         result.completeExceptionally(e);
@@ -801,12 +822,12 @@ public final class Link {
     }
 
     private RedisFuture<Object> eval(String script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        return async.eval(script, type, keys, args);
+        return cmd.eval(script, type, keys, args);
     }
 
-    private void awaitAll(List<RedisFuture<?>> futures) throws Exception {
+    private void awaitAll(List<? extends CompletionStage<?>> futures) throws Exception {
         long deadline = System.nanoTime() + settings.commandTimeout().toNanos();
-        for (RedisFuture<?> f : futures) {
+        for (CompletionStage<?> f : futures) {
             long left = Math.max(deadline - System.nanoTime(), 1);
             f.toCompletableFuture().get(left, TimeUnit.NANOSECONDS);
         }
@@ -834,7 +855,7 @@ public final class Link {
         while ((b = outbox.poll()) != null) {
             lostDisconnected.increment();
         }
-        if (cleanClose && async != null && !dropped) {
+        if (cleanClose && cmd != null && !dropped) {
             try {
                 List<RedisFuture<?>> pending = new ArrayList<>();
                 for (String room : localPresence.keySet()) {
@@ -845,7 +866,7 @@ public final class Link {
                     pending.add(eval(Scripts.RELEASE, ScriptOutputType.INTEGER, new byte[][] {names.lease(lease)},
                             nodeBytes));
                 }
-                cmd.flushCommands();
+                cmd.flush();
                 awaitAll(pending);
             } catch (Exception e) {
                 LOG.log(Level.DEBUG, "Redis backplane {0}: clean-up on close failed ({1}); presence will expire",
@@ -863,11 +884,9 @@ public final class Link {
                 c.result().completeExceptionally(new IllegalStateException("closed"));
             }
         }
-        cmd = null; // the client closes both connections as it shuts down
-        sub = null;
-        async = null;
+        cmd = null; // the client closes the connections as it shuts down
         try {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            transport.shutdown();
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "Redis client shutdown: {0}", describe(e));
         }
@@ -896,15 +915,13 @@ public final class Link {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static void closeQuietly(AutoCloseable c) {
+    static void closeQuietly(AutoCloseable c) {
         if (c == null) {
             return;
         }
         try {
-            if (c instanceof StatefulRedisConnection<?, ?> s) {
+            if (c instanceof StatefulConnection<?, ?> s) {
                 s.closeAsync();
-            } else if (c instanceof StatefulRedisPubSubConnection<?, ?> p) {
-                p.closeAsync();
             } else {
                 c.close();
             }
@@ -953,6 +970,7 @@ public final class Link {
         m.put("presenceReadFailures", presenceReadFailures.sum());
         m.put("leaseConflicts", leaseConflicts.sum());
         m.put("queued", (long) outbox.size());
+        m.putAll(transport.metrics());
         return m;
     }
 

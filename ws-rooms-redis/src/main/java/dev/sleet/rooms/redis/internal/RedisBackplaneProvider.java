@@ -7,14 +7,14 @@ import java.net.URI;
 import java.util.Set;
 
 /**
- * Lets {@code Rooms.builder().backplane(URI.create("redis://host:6379?prefix=app:"), nodeId)} find the Redis
- * backplane through {@link java.util.ServiceLoader}.
+ * Lets {@code Rooms.builder().backplane(URI.create("redis://host:6379?prefix=app:"), nodeId)} (or a
+ * {@code redis-cluster://} URI) find the Redis backplane through {@link java.util.ServiceLoader}.
  */
 public final class RedisBackplaneProvider implements BackplaneProvider {
 
     @Override
     public Set<String> schemes() {
-        return Set.of("redis", "rediss");
+        return Set.of("redis", "rediss", Settings.CLUSTER, Settings.CLUSTER_TLS);
     }
 
     @Override

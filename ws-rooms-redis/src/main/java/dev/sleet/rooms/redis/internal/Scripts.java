@@ -4,7 +4,8 @@ package dev.sleet.rooms.redis.internal;
  * The Lua scripts that keep presence atomic. Redis 7.0 has no per-field expiry, so each node keeps its members of
  * a room in a hash of its own that expires as a whole unless the node refreshes it; a set per room names the
  * nodes with members there. A reader skips (and removes) nodes whose hash is gone, which is how a crashed
- * node's members vanish. Scripts build other nodes' key names from a prefix, which standalone Redis allows.
+ * node's members vanish. Scripts build other nodes' key names from a prefix; in a cluster those names carry the
+ * room's hash tag, so they live in the slot of the declared keys and the script runs on the room's shard.
  */
 public final class Scripts {
     private Scripts() {
@@ -46,11 +47,15 @@ public final class Scripts {
             """;
 
     /**
-     * Keeps this node's hash alive; 0 when it is gone (Redis restarted, or the node was too slow), and then the
-     * node rewrites it. KEYS: hash, nodes set. ARGV: ttl ms, node.
+     * Keeps this node's hash alive; 0 when it is gone (Redis restarted, or the node was too slow) or holds another
+     * number of members than the node has (a promoted replica missed the last writes), and then the node rewrites
+     * it. KEYS: hash, nodes set. ARGV: ttl ms, node, members this node has.
      */
     public static final String HEARTBEAT = """
             if redis.call('PEXPIRE', KEYS[1], ARGV[1]) == 0 then
+              return 0
+            end
+            if redis.call('HLEN', KEYS[1]) ~= tonumber(ARGV[3]) then
               return 0
             end
             redis.call('SADD', KEYS[2], ARGV[2])
@@ -87,7 +92,10 @@ public final class Scripts {
             return out
             """;
 
-    /** Claims a free node number from 1 to 65535. ARGV: lease prefix, node, ttl ms, first number to try. */
+    /**
+     * Claims a free node number from 1 to 65535. KEYS: the lease prefix (only to route the script to the leases'
+     * slot in a cluster). ARGV: lease prefix, node, ttl ms, first number to try.
+     */
     public static final String CLAIM = """
             local start = tonumber(ARGV[4])
             for i = 0, 65534 do
