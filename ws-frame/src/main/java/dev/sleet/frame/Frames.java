@@ -14,31 +14,15 @@ import java.util.Objects;
  * tests use to talk to a server.
  *
  * <p>Text is encoded from the {@link CharSequence} straight into the frame buffer, after one pass to measure its
- * UTF-8 length; a String is read into a char window first, so both passes run over an array (see {@code Utf8}). Payload buffers are read from position
+ * UTF-8 length (both passes run ASCII without branching on the encoding). Payload buffers are read from position
  * to limit and their position is not moved.
  */
 public final class Frames {
     private Frames() {
     }
 
-    /** The header of one unmasked, final TEXT frame. */
-    private static final Utf8.HeaderWriter TEXT_HEADER = new Utf8.HeaderWriter() {
-        @Override
-        public int length(int payloadLength) {
-            return FrameHeaders.length(payloadLength, false);
-        }
-
-        @Override
-        public void write(byte[] frame, int payloadLength) {
-            FrameHeaders.encode(frame, 0, true, 0, Opcode.TEXT.code(), payloadLength, false, 0);
-        }
-    };
-
     /** A text message as one unmasked frame. */
     public static ByteBuffer text(CharSequence text) {
-        if (text instanceof String s) {
-            return ByteBuffer.wrap(Utf8.frame(s, TEXT_HEADER));
-        }
         int len = Utf8.encodedLength(text);
         int h = FrameHeaders.length(len, false);
         byte[] a = new byte[h + len];

@@ -20,9 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * What {@code Frames.text} pays to turn a string into a frame (the work of {@code Connection.send(String)} and of a
  * {@code PreparedMessage}): from a String, which the JDK copies into the frame when it is ASCII, against the
  * char-by-char encoder, reached through a {@code CharSequence} that is not a String; for the echo benchmark's
- * payloads (32 B and 4 KiB of ASCII, and of mixed-script text: Cyrillic, CJK, emoji), and for Latin-1 text. The
- * String path reads the text into a char window ({@code String.getChars}) and encodes from that array; the
- * {@code CharSequence} path walks {@code charAt}. Run with {@code -prof gc} for bytes allocated per frame.
+ * payloads (32 B and 4 KiB of ASCII, and of mixed-script text: Cyrillic, CJK, emoji), and for Latin-1 text. Run
+ * with {@code -prof gc} for bytes allocated per frame.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
