@@ -141,7 +141,7 @@ public final class LoadBench {
     }
 
     public static void main(String[] argv) throws Exception {
-        if (argv.length == 0) {
+        if (argv.length == 0 || List.of(argv).contains("--help") || List.of(argv).contains("-h")) {
             System.err.println("usage: LoadBench echo|idle|fanout|all [--rounds N] [--servers a,b] [--measure S]"
                     + " [--warmup S] [--idle-conns N] [--only CASE,CASE] [--jfr DIR] [--baseline JAR]\n"
                     + "echo cases: " + ECHO_CASES.stream().map(EchoCase::key).toList() + "\nfan-out cases: "
@@ -152,6 +152,9 @@ public final class LoadBench {
         LoadBench b = new LoadBench();
         String what = argv[0];
         for (int i = 1; i < argv.length; i += 2) {
+            if (i + 1 == argv.length) {
+                throw new IllegalArgumentException("option " + argv[i] + " needs a value");
+            }
             String v = argv[i + 1];
             switch (argv[i]) {
                 case "--rounds" -> b.rounds = Integer.parseInt(v);
