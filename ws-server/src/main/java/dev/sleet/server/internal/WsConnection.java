@@ -155,8 +155,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         this.slotAddress = remote;
         this.local = (InetSocketAddress) channel.getLocalAddress();
         this.flusher = new Flusher(outbound, loop, server.metrics, this);
-        this.heartbeat = new Heartbeat(this, loop, server.heartbeatSettings, server.metrics, server.heartbeatTimer,
-                System::nanoTime);
+        this.heartbeat = new Heartbeat(this, loop, server.heartbeatShared);
         this.facade = new ServerConnection(this, outbound, flusher, server.config, server.metrics);
         this.slotHeld = true;
     }
