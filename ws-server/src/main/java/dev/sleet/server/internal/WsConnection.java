@@ -54,7 +54,8 @@ import java.time.Duration;
  *   <caption>Who touches what</caption>
  *   <tr><th>state</th><th>written by</th><th>read by</th><th>ordering</th></tr>
  *   <tr><td>{@code phase}, {@code wire}, {@code key}, {@code interest}, {@code proxyHeader}, {@code handshake},
- *       {@code inbound}, {@code timer}, {@code closeWhenFlushed}, {@code peerClosed}, {@code slotHeld},
+ *       {@code inbound}, {@code inboundExtension}, {@code inputStopped}, {@code timer}, {@code closeWhenFlushed},
+ *       {@code peerClosed}, {@code slotHeld},
  *       {@code slotAddress}, {@code listed}, {@code failures}, {@code requestsServed}, {@code keepAlive}</td>
  *       <td>loop</td><td>loop</td><td>confined; other threads hand work over with {@code loop.execute}</td></tr>
  *   <tr><td>{@code ending} (the close status and its {@link CloseCause})</td><td>any (first cause wins)</td>
@@ -122,7 +123,11 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     /** Non-null while the PROXY protocol header is being read (before the request, before TLS). */
     private ProxyProtocolParser proxyHeader;
     private HandshakeStage handshake;
+    /** Made with the first byte after the upgrade ({@link #startInbound}); until then the extension it will use. */
     private InboundPipeline inbound;
+    private FrameExtension inboundExtension;
+    /** Input was stopped before the pipeline was made: it never will be. */
+    private boolean inputStopped;
     private boolean closeWhenFlushed;
     /** Plain HTTP requests answered on this connection with keep-alive; whether the current one may be. Loop. */
     private int requestsServed;
@@ -283,8 +288,9 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
             }
             case DECIDING -> stashEarly(buf);
             case OPEN, CLOSING -> {
-                if (inbound != null) {
-                    inbound.parse(buf);
+                InboundPipeline in = inbound != null ? inbound : startInbound();
+                if (in != null) {
+                    in.parse(buf);
                 }
             }
             case DONE -> {
@@ -552,13 +558,37 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         server.opened(this);
         listed = true;
         SleetEvents.connectionOpened(id, remote, facade.request.path(), facade.subprotocolName(), transport.name());
-        inbound = new InboundPipeline(this, server.config, server.metrics, extension);
+        inboundExtension = extension; // the pipeline is made with the first byte after the upgrade
         ByteBuffer early = handshake.takeEarly();
         handshake = null;
         heartbeat.start(loop.now());
         readInterest(true);
-        if (early != null) {
-            inbound.parse(early);
+        InboundPipeline in = early != null ? startInbound() : null;
+        if (in != null) {
+            in.parse(early); // the client's first frames came right behind its request
+        }
+    }
+
+    /**
+     * Makes the inbound pipeline (parser, assembler) when the first byte after the upgrade arrives, so that a
+     * connection that never sends holds none of it. Null once input was stopped before any byte came. Loop only.
+     */
+    private InboundPipeline startInbound() {
+        if (inputStopped) {
+            return null;
+        }
+        InboundPipeline in = new InboundPipeline(this, server.config, server.metrics, inboundExtension);
+        inboundExtension = null;
+        inbound = in;
+        return in;
+    }
+
+    /** No more frames are wanted: the pipeline drops what comes, or is never made. Loop only. */
+    private void stopInput() {
+        if (inbound != null) {
+            inbound.stop();
+        } else {
+            inputStopped = true;
         }
     }
 
@@ -706,9 +736,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         }
         if (stopReading) {
             readInterest(false);
-            if (inbound != null) {
-                inbound.stop();
-            }
+            stopInput();
         }
         if (peerClosed) {
             closeWhenFlushed = true;
@@ -739,9 +767,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
             startTimer(server.config.closeTimeout());
         }
         closeWhenFlushed = true;
-        if (inbound != null) {
-            inbound.stop();
-        }
+        stopInput();
         flusher.requestFlush();
     }
 
@@ -795,9 +821,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
                 CloseStatus status = new CloseStatus(CloseCodes.INTERNAL_ERROR, "internal error");
                 setCloseStatus(status, CloseCause.INTERNAL_ERROR);
                 facade.open = false;
-                if (inbound != null) {
-                    inbound.stop();
-                }
+                stopInput();
                 readInterest(false);
                 outbound.seal(Frames.close(status), true);
                 closeWhenFlushed = true;
