@@ -416,7 +416,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
                 throw upgradeRequired();
             }
             keepAlive = keepAlive(req);
-            enterDeciding(null).tell(new ConnectionEvent.PlainRequest(view, plainHandler, keepAlive));
+            enterDeciding(null, new ConnectionEvent.PlainRequest(view, plainHandler, keepAlive));
             return;
         }
         if (wsHandler == null) {
@@ -428,7 +428,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         if (server.isStopping()) {
             throw new HandshakeException(503, "server is shutting down");
         }
-        enterDeciding(wsHandler).tell(new ConnectionEvent.Upgrade(upgrade, result));
+        enterDeciding(wsHandler, new ConnectionEvent.Upgrade(upgrade, result));
     }
 
     /**
@@ -449,16 +449,19 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
                 HttpHeaders.of("Upgrade", "websocket", "Sec-WebSocket-Version", "13"));
     }
 
-    /** The handler decides in the actor; reading pauses and the decision has a deadline (answered 503). */
-    private ActorRef<ConnectionEvent> enterDeciding(WebSocketHandler handler) {
+    /**
+     * The handler decides in the actor; reading pauses and the decision has a deadline (answered 503). The actor
+     * is born with {@code request} as its first event (handled when it starts, before anything told to it), so an
+     * idle connection's actor never needs a mailbox.
+     */
+    private void enterDeciding(WebSocketHandler handler, ConnectionEvent request) {
         moveTo(Phase.DECIDING);
         readInterest(false);
         startTimer(server.decisionTimeout());
-        ActorRef<ConnectionEvent> ref = server.actors.spawn(new ConnectionActor(this, server, handler),
+        ActorRef<ConnectionEvent> ref = server.actors.spawn(new ConnectionActor(this, server, handler, request),
                 ConnectionActor.options(server.config, id));
         server.liveActors.incrementAndGet();
         actor = ref;
-        return ref;
     }
 
     /** Answers the request with an HTTP error and closes once it is written. Loop only. */
