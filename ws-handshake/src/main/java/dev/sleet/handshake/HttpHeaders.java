@@ -19,17 +19,31 @@ import java.util.function.BiConsumer;
  */
 public final class HttpHeaders {
 
-    private static final HttpHeaders EMPTY = new HttpHeaders(new String[0], new String[0], 0);
+    private static final HttpHeaders EMPTY = new HttpHeaders(new String[0]);
 
-    private final String[] names;
-    private final String[] values;
-    private final int size;
+    /**
+     * Names and values interleaved, exact size: field {@code i}'s name at {@code 2i}, its value at {@code 2i + 1}.
+     * One array instead of two, and no size field: a request kept for a connection's lifetime holds less.
+     */
+    private final String[] fields;
 
-    /** Takes ownership of the arrays; callers have validated every name and value. */
+    /** Takes ownership of the array; callers have validated every name and value. */
+    private HttpHeaders(String[] fields) {
+        this.fields = fields;
+    }
+
+    /** The first {@code size} fields of {@code names} and {@code values}; callers have validated them. */
     HttpHeaders(String[] names, String[] values, int size) {
-        this.names = names;
-        this.values = values;
-        this.size = size;
+        this(interleave(names, values, size));
+    }
+
+    private static String[] interleave(String[] names, String[] values, int size) {
+        String[] f = new String[2 * size];
+        for (int i = 0; i < size; i++) {
+            f[2 * i] = names[i];
+            f[2 * i + 1] = values[i];
+        }
+        return f;
     }
 
     /** No header fields. */
@@ -61,28 +75,28 @@ public final class HttpHeaders {
 
     /** The number of fields, counting each repetition. */
     public int size() {
-        return size;
+        return fields.length >> 1;
     }
 
     /** True when there are no fields. */
     public boolean isEmpty() {
-        return size == 0;
+        return size() == 0;
     }
 
     /** The name of field {@code index}, in insertion order. */
     public String name(int index) {
-        return names[Objects.checkIndex(index, size)];
+        return fields[2 * Objects.checkIndex(index, size())];
     }
 
     /** The value of field {@code index}, in insertion order. */
     public String value(int index) {
-        return values[Objects.checkIndex(index, size)];
+        return fields[2 * Objects.checkIndex(index, size()) + 1];
     }
 
     /** The value of the first field named {@code name} (any case), if there is one. */
     public Optional<String> first(String name) {
         int i = indexOf(name, 0);
-        return i < 0 ? Optional.empty() : Optional.of(values[i]);
+        return i < 0 ? Optional.empty() : Optional.of(fields[2 * i + 1]);
     }
 
     /** Every value of the fields named {@code name} (any case), in order; empty when there is none. */
@@ -93,12 +107,12 @@ public final class HttpHeaders {
         }
         int j = indexOf(name, i + 1);
         if (j < 0) {
-            return List.of(values[i]);
+            return List.of(fields[2 * i + 1]);
         }
         List<String> out = new ArrayList<>(4);
-        out.add(values[i]);
+        out.add(fields[2 * i + 1]);
         for (; j >= 0; j = indexOf(name, j + 1)) {
-            out.add(values[j]);
+            out.add(fields[2 * j + 1]);
         }
         return Collections.unmodifiableList(out);
     }
@@ -119,15 +133,15 @@ public final class HttpHeaders {
 
     /** The distinct field names, each in the case of its first occurrence, in order of first occurrence. */
     public List<String> names() {
-        List<String> out = new ArrayList<>(size);
+        List<String> out = new ArrayList<>(size());
         outer:
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < size(); i++) {
             for (int k = 0; k < i; k++) {
-                if (HttpChars.equalsAsciiIgnoreCase(names[k], names[i])) {
+                if (HttpChars.equalsAsciiIgnoreCase(fields[2 * k], fields[2 * i])) {
                     continue outer;
                 }
             }
-            out.add(names[i]);
+            out.add(fields[2 * i]);
         }
         return Collections.unmodifiableList(out);
     }
@@ -140,7 +154,7 @@ public final class HttpHeaders {
     public List<String> tokens(String name) {
         List<String> out = new ArrayList<>(4);
         for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-            splitList(values[i], out);
+            splitList(fields[2 * i + 1], out);
         }
         return Collections.unmodifiableList(out);
     }
@@ -148,7 +162,7 @@ public final class HttpHeaders {
     /** True when some element of the token lists named {@code name} equals {@code token}, ignoring ASCII case. */
     public boolean containsToken(String name, String token) {
         for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-            if (listContains(values[i], token)) {
+            if (listContains(fields[2 * i + 1], token)) {
                 return true;
             }
         }
@@ -157,29 +171,27 @@ public final class HttpHeaders {
 
     /** Calls {@code action} with each name and value, in order. */
     public void forEach(BiConsumer<? super String, ? super String> action) {
-        for (int i = 0; i < size; i++) {
-            action.accept(names[i], values[i]);
+        for (int i = 0; i < size(); i++) {
+            action.accept(fields[2 * i], fields[2 * i + 1]);
         }
     }
 
     /** These fields followed by {@code other}'s. */
     public HttpHeaders with(HttpHeaders other) {
-        if (other.size == 0) {
+        if (other.fields.length == 0) {
             return this;
         }
-        if (size == 0) {
+        if (fields.length == 0) {
             return other;
         }
-        String[] n = Arrays.copyOf(names, size + other.size);
-        String[] v = Arrays.copyOf(values, size + other.size);
-        System.arraycopy(other.names, 0, n, size, other.size);
-        System.arraycopy(other.values, 0, v, size, other.size);
-        return new HttpHeaders(n, v, n.length);
+        String[] f = Arrays.copyOf(fields, fields.length + other.fields.length);
+        System.arraycopy(other.fields, 0, f, fields.length, other.fields.length);
+        return new HttpHeaders(f);
     }
 
     private int indexOf(String name, int from) {
-        for (int i = from; i < size; i++) {
-            if (HttpChars.equalsAsciiIgnoreCase(names[i], name)) {
+        for (int i = from; i < size(); i++) {
+            if (HttpChars.equalsAsciiIgnoreCase(fields[2 * i], name)) {
                 return i;
             }
         }
@@ -242,11 +254,11 @@ public final class HttpHeaders {
         if (this == o) {
             return true;
         }
-        if (!(o instanceof HttpHeaders other) || other.size != size) {
+        if (!(o instanceof HttpHeaders other) || other.fields.length != fields.length) {
             return false;
         }
-        for (int i = 0; i < size; i++) {
-            if (!HttpChars.equalsAsciiIgnoreCase(names[i], other.names[i]) || !values[i].equals(other.values[i])) {
+        for (int i = 0; i < size(); i++) {
+            if (!HttpChars.equalsAsciiIgnoreCase(fields[2 * i], other.fields[2 * i]) || !fields[2 * i + 1].equals(other.fields[2 * i + 1])) {
                 return false;
             }
         }
@@ -256,14 +268,14 @@ public final class HttpHeaders {
     @Override
     public int hashCode() {
         int h = 1;
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < size(); i++) {
             int nh = 0;
-            String n = names[i];
+            String n = fields[2 * i];
             for (int k = 0; k < n.length(); k++) {
                 nh = 31 * nh + HttpChars.toLower(n.charAt(k));
             }
             h = 31 * h + nh;
-            h = 31 * h + values[i].hashCode();
+            h = 31 * h + fields[2 * i + 1].hashCode();
         }
         return h;
     }
@@ -272,8 +284,8 @@ public final class HttpHeaders {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < size; i++) {
-            sb.append(names[i]).append(": ").append(values[i]).append('\n');
+        for (int i = 0; i < size(); i++) {
+            sb.append(fields[2 * i]).append(": ").append(fields[2 * i + 1]).append('\n');
         }
         return sb.toString();
     }
@@ -314,8 +326,8 @@ public final class HttpHeaders {
 
         /** Appends every field of {@code headers}. */
         public Builder addAll(HttpHeaders headers) {
-            for (int i = 0; i < headers.size; i++) {
-                add(headers.names[i], headers.values[i]);
+            for (int i = 0; i < headers.size(); i++) {
+                add(headers.name(i), headers.value(i));
             }
             return this;
         }
@@ -343,7 +355,7 @@ public final class HttpHeaders {
 
         /** The fields added so far. */
         public HttpHeaders build() {
-            return size == 0 ? EMPTY : new HttpHeaders(Arrays.copyOf(names, size), Arrays.copyOf(values, size), size);
+            return size == 0 ? EMPTY : new HttpHeaders(names, values, size); // copies: the builder stays usable
         }
     }
 }

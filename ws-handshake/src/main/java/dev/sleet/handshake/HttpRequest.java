@@ -16,8 +16,9 @@ public final class HttpRequest {
     private final String target;
     private final String path;
     private final String rawQuery;
-    private final int major;
-    private final int minor;
+    /** Version digits (0–9), kept as bytes: the request lives as long as its connection. */
+    private final byte major;
+    private final byte minor;
     private final HttpHeaders headers;
     private final boolean upgrade;
 
@@ -27,8 +28,8 @@ public final class HttpRequest {
         this.target = target;
         this.path = path;
         this.rawQuery = rawQuery;
-        this.major = major;
-        this.minor = minor;
+        this.major = (byte) major;
+        this.minor = (byte) minor;
         this.headers = headers;
         this.upgrade = headers.containsToken("Upgrade", "websocket");
     }

@@ -484,14 +484,8 @@ public final class HttpRequestParser {
     // --- end of the head -------------------------------------------------------------------------------------
 
     private void finish() {
-        String[] n = names == null ? new String[0] : names;
-        String[] v = values == null ? new String[0] : values;
-        if (count < n.length) {
-            // The request (and with it these arrays) lives as long as the connection: keep no empty slots.
-            n = Arrays.copyOf(n, count);
-            v = Arrays.copyOf(v, count);
-        }
-        HttpHeaders headers = count == 0 ? HttpHeaders.empty() : new HttpHeaders(n, v, count);
+        // The request lives as long as the connection: HttpHeaders keeps one exact-size copy of the fields.
+        HttpHeaders headers = count == 0 ? HttpHeaders.empty() : new HttpHeaders(names, values, count);
         if (!sawHost && (major > 1 || major == 1 && minor >= 1)) {
             throw bad("missing Host field");
         }

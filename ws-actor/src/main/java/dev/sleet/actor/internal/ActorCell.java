@@ -24,7 +24,9 @@ import org.jctools.queues.atomic.unpadded.MpscUnboundedAtomicUnpaddedArrayQueue;
  * clears the bit when the mailbox looks empty. The classic race (a sender enqueues just as the owner gives
  * up) is closed Dekker-style: the sender enqueues (a CAS on the queue's producer index) and then reads the
  * state; the owner clears the bit (a CAS) and then reads the queue's indices. At least one of them sees the
- * other, so a message is never stranded in an idle mailbox. The CAS on {@code state} and the run-queue
+ * other, so a message is never stranded in an idle mailbox. The mailbox itself is made by the first sender (a CAS
+ * on {@link #mailbox} before its enqueue), and the owner reads the field after its CAS, so the argument holds
+ * for the first message too. The CAS on {@code state} and the run-queue
  * hand-off also order one turn's memory effects before the next turn's, whichever thread runs it.
  *
  * <p>A dead cell keeps {@code SCHEDULED} set forever, so that no sender ever schedules it again.
@@ -55,12 +57,13 @@ final class ActorCell<M> implements ActorRef<M> {
     private static final byte TERMINATED = 0b100;
 
     /**
-     * Chunk of the unbounded mailbox: an idle actor holds one chunk of this many slots; a busy one allocates
-     * a new chunk every this many messages.
+     * Chunk of the unbounded mailbox: an actor that has had a message holds one chunk of this many slots; a busy
+     * one allocates a new chunk every this many messages. An actor that never had one holds no mailbox at all.
      */
     static final int MAILBOX_CHUNK = Integer.getInteger("dev.sleet.actor.mailboxChunk", 8);
 
     private static final VarHandle STATE;
+    private static final VarHandle MAILBOX;
     private static final VarHandle EXIT;
     private static final VarHandle SYSTEM_QUEUE;
     private static final VarHandle RELATIONS;
@@ -69,6 +72,7 @@ final class ActorCell<M> implements ActorRef<M> {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(ActorCell.class, "state", int.class);
+            MAILBOX = l.findVarHandle(ActorCell.class, "mailbox", MpscUnboundedAtomicUnpaddedArrayQueue.class);
             EXIT = l.findVarHandle(ActorCell.class, "exit", ExitReason.class);
             SYSTEM_QUEUE = l.findVarHandle(ActorCell.class, "systemQueue", MpscLinkedAtomicUnpaddedQueue.class);
             RELATIONS = l.findVarHandle(ActorCell.class, "relations", Relations.class);
@@ -81,8 +85,12 @@ final class ActorCell<M> implements ActorRef<M> {
     private final long id;
     private final Actor<M> actor;
     private final SpawnOptions options;
-    private final MpscUnboundedAtomicUnpaddedArrayQueue<Object> mailbox;
     private final CellContext<M> context;
+    /**
+     * Created by the first sender (one CAS; a sender that loses the race uses the winner's), so that an actor
+     * that is only spawned, or handed its first work at spawn, holds no queue. Never replaced once set.
+     */
+    private volatile MpscUnboundedAtomicUnpaddedArrayQueue<Object> mailbox;
 
     /** {@link #SCHEDULED} | {@link #CLOSED} | {@link #DEAD}. Born scheduled: the spawner runs onStart. */
     private volatile int state = SCHEDULED;
@@ -107,12 +115,18 @@ final class ActorCell<M> implements ActorRef<M> {
         this.id = id;
         this.actor = actor;
         this.options = options;
-        this.mailbox = switch (options.mailbox()) {
+        this.context = new CellContext<>(this);
+    }
+
+    /** The mailbox, created by the first sender that needs it. */
+    private MpscUnboundedAtomicUnpaddedArrayQueue<Object> createMailbox() {
+        MpscUnboundedAtomicUnpaddedArrayQueue<Object> created = switch (options.mailbox()) {
             case SpawnOptions.Mailbox.Unbounded u -> new MpscUnboundedAtomicUnpaddedArrayQueue<>(MAILBOX_CHUNK);
             case SpawnOptions.Mailbox.Bounded b ->
                     new BoundedMailbox(Math.min(MAILBOX_CHUNK, chunkFor(b.capacity())), b.capacity(), b.policy());
         };
-        this.context = new CellContext<>(this);
+        // cas: one queue wins; a sender that lost reads the winner's (a volatile read after the failed CAS)
+        return MAILBOX.compareAndSet(this, null, created) ? created : mailbox;
     }
 
     /** The power of two at or above {@code capacity}, at least 2 (JCTools' smallest chunk). */
@@ -128,7 +142,10 @@ final class ActorCell<M> implements ActorRef<M> {
         if ((state & (DEAD | CLOSED)) != 0 || !system.isRunning()) { // lv: stopped, or the system shuts down:
             return system.deadLetter();                                 // refused from the moment it begins
         }
-        MpscUnboundedAtomicUnpaddedArrayQueue<Object> q = mailbox;
+        MpscUnboundedAtomicUnpaddedArrayQueue<Object> q = mailbox; // lv
+        if (q == null) {
+            q = createMailbox();
+        }
         if (q instanceof BoundedMailbox b && !b.admit()) {
             return system.overflow(b.policy);
         }
@@ -155,7 +172,8 @@ final class ActorCell<M> implements ActorRef<M> {
 
     @Override
     public int mailboxSize() {
-        return mailbox.size();
+        MpscUnboundedAtomicUnpaddedArrayQueue<Object> q = mailbox;
+        return q == null ? 0 : q.size();
     }
 
     @Override
@@ -248,6 +266,9 @@ final class ActorCell<M> implements ActorRef<M> {
                     handled++;
                     onSystemMessage(sys);
                 } else {
+                    if (q == null && (q = mailbox) == null) { // lv: the first sender may have made it meanwhile
+                        break;
+                    }
                     Object m = q.poll();
                     if (m == null) {
                         break;
@@ -301,7 +322,8 @@ final class ActorCell<M> implements ActorRef<M> {
 
     private boolean hasWork() {
         MpscLinkedAtomicUnpaddedQueue<Object> sq = systemQueue;
-        return hasPending(mailbox)
+        MpscUnboundedAtomicUnpaddedArrayQueue<Object> q = mailbox; // lv: after the caller's CAS on state
+        return (q != null && hasPending(q))
                 || exit != null
                 || (state & CLOSED) != 0
                 || (sq != null && !sq.isEmpty());
@@ -446,7 +468,8 @@ final class ActorCell<M> implements ActorRef<M> {
             system.reportStopFailure(this, t);
         }
         long discarded = 0;
-        while (mailbox.poll() != null) {
+        MpscUnboundedAtomicUnpaddedArrayQueue<Object> q = mailbox;
+        while (q != null && q.poll() != null) {
             discarded++;
         }
         MpscLinkedAtomicUnpaddedQueue<Object> sq = systemQueue;

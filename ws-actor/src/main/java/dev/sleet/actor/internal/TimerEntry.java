@@ -34,8 +34,6 @@ final class TimerEntry implements Cancellable {
     Object message;
     /** Deadline in nanoseconds since the wheel's origin. */
     long deadline;
-    /** The tick at which the wheel fires it. */
-    long deadlineTick;
     /** The wheel slot holding it, or -1 while not linked. */
     int slotIndex = -1;
     TimerEntry prev;

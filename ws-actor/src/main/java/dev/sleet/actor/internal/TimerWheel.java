@@ -255,11 +255,10 @@ final class TimerWheel implements Timers {
      * still to be processed (a tick being processed must not receive entries, or they would wait a turn).
      */
     private void insert(TimerEntry e, long minTick) {
-        long tick = e.deadline / tickNanos + (e.deadline % tickNanos == 0 ? 0 : 1); // ceil: never early
+        long tick = tickOf(e);
         if (tick < minTick) {
-            tick = minTick; // already due
+            tick = minTick; // already due: the slot of the next tick, where expire finds its own tick behind
         }
-        e.deadlineTick = tick;
         int i = (int) (tick & mask);
         TimerEntry head = slots[i];
         e.prev = null;
@@ -270,6 +269,11 @@ final class TimerWheel implements Timers {
         slots[i] = e;
         e.slotIndex = i;
         linked++;
+    }
+
+    /** The tick at which {@code e} is due: its deadline rounded up to a tick (never early). Not kept in the entry. */
+    private long tickOf(TimerEntry e) {
+        return e.deadline / tickNanos + (e.deadline % tickNanos == 0 ? 0 : 1);
     }
 
     private void unlink(TimerEntry e) {
@@ -292,7 +296,7 @@ final class TimerWheel implements Timers {
         TimerEntry e = slots[slot];
         while (e != null) {
             TimerEntry next = e.next;
-            if (e.deadlineTick <= tick) {
+            if (tickOf(e) <= tick) { // an entry inserted as already due has a tick behind its slot's: fires
                 unlink(e);
                 fire(e, tick);
             }

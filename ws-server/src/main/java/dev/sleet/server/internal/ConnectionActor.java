@@ -39,18 +39,34 @@ final class ConnectionActor implements Actor<ConnectionEvent> {
     private boolean closeReported;
     /** The upgrade decision was applied (at most once). */
     private boolean decided;
+    /** The event this actor was born for (the upgrade or the plain request), until {@link #onStart} handles it. */
+    private ConnectionEvent first;
 
-    /** {@code handler}: the route's (or the catch-all) WebSocket handler; null for a plain HTTP request. */
-    ConnectionActor(WsConnection connection, ServerCore server, WebSocketHandler handler) {
+    /**
+     * @param handler the route's (or the catch-all) WebSocket handler; null for a plain HTTP request
+     * @param first the upgrade or plain request, handled as the first event when the actor starts
+     */
+    ConnectionActor(WsConnection connection, ServerCore server, WebSocketHandler handler, ConnectionEvent first) {
         this.connection = connection;
         this.facade = connection.facade();
         this.server = server;
         this.handler = handler;
+        this.first = first;
     }
 
     static SpawnOptions options(ServerConfig config, long id) {
         SpawnOptions options = SpawnOptions.defaults();
         return config.blockingHandlers() ? options.virtualThreads() : options;
+    }
+
+    /** Handles the event the actor was born for, as if it were the first in its mailbox (once). */
+    @Override
+    public void onStart(ActorContext<ConnectionEvent> ctx) throws Exception {
+        ConnectionEvent event = first;
+        if (event != null) {
+            first = null;
+            onMessage(ctx, event);
+        }
     }
 
     @Override

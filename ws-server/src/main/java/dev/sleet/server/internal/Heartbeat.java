@@ -45,17 +45,23 @@ final class Heartbeat implements Runnable {
         Cancellable schedule(long delayNanos, Runnable task);
     }
 
+    /**
+     * What every heartbeat of one server shares (immutable, one per server), so that a connection keeps one
+     * reference to it instead of four.
+     */
+    record Shared(Settings settings, Metrics metrics, Timer timer, LongSupplier clock) {
+    }
+
     private final Peer peer;
     private final EventLoop loop;
-    private final Settings settings;
-    private final Metrics metrics;
-    private final Timer timer;
-    private final LongSupplier clock;
+    private final Shared shared;
 
     private long lastRead;
+    /**
+     * When the outstanding ping was sent. The ping's payload is this time mixed with the connection's id, so it
+     * is not kept apart: two pings of one connection are never sent at the same instant (a pong timeout lies between).
+     */
     private long pingSentAt;
-    private long pingCounter;
-    private long awaitedPayload;
     private boolean awaitingPong;
     private boolean running;
     private Cancellable pending;
@@ -63,13 +69,15 @@ final class Heartbeat implements Runnable {
     /**
      * @param loop the connection's loop, or null when every call is already made on one thread (tests)
      */
-    Heartbeat(Peer peer, EventLoop loop, Settings settings, Metrics metrics, Timer timer, LongSupplier clock) {
+    Heartbeat(Peer peer, EventLoop loop, Shared shared) {
         this.peer = peer;
         this.loop = loop;
-        this.settings = settings;
-        this.metrics = metrics;
-        this.timer = timer;
-        this.clock = clock;
+        this.shared = shared;
+    }
+
+    /** A heartbeat with its own {@link Shared} (tests). */
+    Heartbeat(Peer peer, EventLoop loop, Settings settings, Metrics metrics, Timer timer, LongSupplier clock) {
+        this(peer, loop, new Shared(settings, metrics, timer, clock));
     }
 
     /** The timer fired (on the timer thread): hand the check to the loop. */
@@ -88,6 +96,7 @@ final class Heartbeat implements Runnable {
     }
 
     void start(long now) {
+        Settings settings = shared.settings;
         lastRead = now;
         long first = Long.MAX_VALUE;
         if (settings.pingIntervalNanos() > 0) {
@@ -113,7 +122,7 @@ final class Heartbeat implements Runnable {
     /** A pong arrived: it settles the outstanding ping only if it carries that ping's payload. */
     void pong(ByteBuffer payload) {
         if (awaitingPong && payload.remaining() == Long.BYTES
-                && payload.getLong(payload.position()) == awaitedPayload) {
+                && payload.getLong(payload.position()) == payloadOf(pingSentAt)) {
             awaitingPong = false;
         }
     }
@@ -128,7 +137,8 @@ final class Heartbeat implements Runnable {
             return;
         }
         pending = null;
-        long now = clock.getAsLong();
+        Settings settings = shared.settings;
+        long now = shared.clock.getAsLong();
         long idle = now - lastRead;
         long idleTimeout = settings.idleTimeoutNanos();
         if (idleTimeout > 0 && idle >= idleTimeout) {
@@ -162,16 +172,20 @@ final class Heartbeat implements Runnable {
     }
 
     private void ping(long now) {
-        awaitedPayload = ++pingCounter ^ peer.id();
-        ByteBuffer payload = ByteBuffer.allocate(Long.BYTES).putLong(0, awaitedPayload);
+        ByteBuffer payload = ByteBuffer.allocate(Long.BYTES).putLong(0, payloadOf(now));
         if (peer.sendPing(Frames.ping(payload))) {
             awaitingPong = true;
             pingSentAt = now;
-            metrics.pingsSent.increment();
+            shared.metrics.pingsSent.increment();
         }
     }
 
+    /** The payload of a ping sent at {@code sentAt}: differs between connections and between pings. */
+    private long payloadOf(long sentAt) {
+        return sentAt ^ peer.id();
+    }
+
     private void schedule(long delayNanos) {
-        pending = timer.schedule(Math.max(delayNanos, 1_000_000), this);
+        pending = shared.timer.schedule(Math.max(delayNanos, 1_000_000), this);
     }
 }

@@ -58,7 +58,11 @@ final class ServerConnection implements Connection {
     private volatile String subprotocol;
     private volatile Object state;
     private OutboundTransform transform;
-    private final Object transformLock = new Object();
+    /**
+     * Made in {@link #accepted} when an extension transforms sends (null without one: most connections), before
+     * {@code open} is published, which orders it before every send; volatile for {@link #releaseTransform}.
+     */
+    private volatile Object transformLock;
     private CompletableFuture<CloseStatus> closeFuture;
     private CloseStatus closeReported;
     /** Settled send completions waiting for the actor; made on the first one. */
@@ -80,14 +84,22 @@ final class ServerConnection implements Connection {
     void accepted(String chosenSubprotocol, Object handlerState, OutboundTransform outboundTransform) {
         this.subprotocol = chosenSubprotocol;
         this.state = handlerState;
-        synchronized (transformLock) {
-            this.transform = outboundTransform;
+        if (outboundTransform != null) {
+            Object lock = new Object();
+            transformLock = lock;
+            synchronized (lock) {
+                this.transform = outboundTransform;
+            }
         }
     }
 
     /** The connection ended: the extension's outbound state is freed (loop). */
     void releaseTransform() {
-        synchronized (transformLock) {
+        Object lock = transformLock;
+        if (lock == null) {
+            return; // no transform was ever set
+        }
+        synchronized (lock) {
             if (transform != null) {
                 transform.close();
                 transform = null;

@@ -78,6 +78,8 @@ public final class ServerCore implements WebSocketServer {
         }
     };
     final Heartbeat.Timer heartbeatTimer = this::scheduleHeartbeat;
+    final Heartbeat.Shared heartbeatShared = new Heartbeat.Shared(heartbeatSettings, metrics, heartbeatTimer,
+            System::nanoTime);
 
     private dev.sleet.actor.Cancellable scheduleHeartbeat(long delayNanos, Runnable task) {
         return actors.timers().schedule(Duration.ofNanos(delayNanos), task);

@@ -54,7 +54,8 @@ import java.time.Duration;
  *   <caption>Who touches what</caption>
  *   <tr><th>state</th><th>written by</th><th>read by</th><th>ordering</th></tr>
  *   <tr><td>{@code phase}, {@code wire}, {@code key}, {@code interest}, {@code proxyHeader}, {@code handshake},
- *       {@code inbound}, {@code timer}, {@code closeWhenFlushed}, {@code peerClosed}, {@code slotHeld},
+ *       {@code inbound}, {@code inboundExtension}, {@code inputStopped}, {@code timer}, {@code closeWhenFlushed},
+ *       {@code peerClosed}, {@code slotHeld},
  *       {@code slotAddress}, {@code listed}, {@code failures}, {@code requestsServed}, {@code keepAlive}</td>
  *       <td>loop</td><td>loop</td><td>confined; other threads hand work over with {@code loop.execute}</td></tr>
  *   <tr><td>{@code ending} (the close status and its {@link CloseCause})</td><td>any (first cause wins)</td>
@@ -122,7 +123,11 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
     /** Non-null while the PROXY protocol header is being read (before the request, before TLS). */
     private ProxyProtocolParser proxyHeader;
     private HandshakeStage handshake;
+    /** Made with the first byte after the upgrade ({@link #startInbound}); until then the extension it will use. */
     private InboundPipeline inbound;
+    private FrameExtension inboundExtension;
+    /** Input was stopped before the pipeline was made: it never will be. */
+    private boolean inputStopped;
     private boolean closeWhenFlushed;
     /** Plain HTTP requests answered on this connection with keep-alive; whether the current one may be. Loop. */
     private int requestsServed;
@@ -160,8 +165,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         this.slotAddress = remote;
         this.local = (InetSocketAddress) channel.getLocalAddress();
         this.flusher = new Flusher(outbound, loop, server.metrics, this);
-        this.heartbeat = new Heartbeat(this, loop, server.heartbeatSettings, server.metrics, server.heartbeatTimer,
-                System::nanoTime);
+        this.heartbeat = new Heartbeat(this, loop, server.heartbeatShared);
         this.facade = new ServerConnection(this, outbound, flusher, server.config, server.metrics);
         this.outbound.waterMarks(server.config);
         this.slotHeld = true;
@@ -290,8 +294,9 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
             }
             case DECIDING -> stashEarly(buf);
             case OPEN, CLOSING -> {
-                if (inbound != null) {
-                    inbound.parse(buf);
+                InboundPipeline in = inbound != null ? inbound : startInbound();
+                if (in != null) {
+                    in.parse(buf);
                 }
             }
             case DONE -> {
@@ -417,7 +422,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
                 throw upgradeRequired();
             }
             keepAlive = keepAlive(req);
-            enterDeciding(null).tell(new ConnectionEvent.PlainRequest(view, plainHandler, keepAlive));
+            enterDeciding(null, new ConnectionEvent.PlainRequest(view, plainHandler, keepAlive));
             return;
         }
         if (wsHandler == null) {
@@ -429,7 +434,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         if (server.isStopping()) {
             throw new HandshakeException(503, "server is shutting down");
         }
-        enterDeciding(wsHandler).tell(new ConnectionEvent.Upgrade(upgrade, result));
+        enterDeciding(wsHandler, new ConnectionEvent.Upgrade(upgrade, result));
     }
 
     /**
@@ -450,16 +455,19 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
                 HttpHeaders.of("Upgrade", "websocket", "Sec-WebSocket-Version", "13"));
     }
 
-    /** The handler decides in the actor; reading pauses and the decision has a deadline (answered 503). */
-    private ActorRef<ConnectionEvent> enterDeciding(WebSocketHandler handler) {
+    /**
+     * The handler decides in the actor; reading pauses and the decision has a deadline (answered 503). The actor
+     * is born with {@code request} as its first event (handled when it starts, before anything told to it), so an
+     * idle connection's actor never needs a mailbox.
+     */
+    private void enterDeciding(WebSocketHandler handler, ConnectionEvent request) {
         moveTo(Phase.DECIDING);
         readInterest(false);
         startTimer(server.decisionTimeout());
-        ActorRef<ConnectionEvent> ref = server.actors.spawn(new ConnectionActor(this, server, handler),
+        ActorRef<ConnectionEvent> ref = server.actors.spawn(new ConnectionActor(this, server, handler, request),
                 ConnectionActor.options(server.config, id));
         server.liveActors.incrementAndGet();
         actor = ref;
-        return ref;
     }
 
     /** Answers the request with an HTTP error and closes once it is written. Loop only. */
@@ -559,13 +567,37 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         server.opened(this);
         listed = true;
         SleetEvents.connectionOpened(id, remote, facade.request.path(), facade.subprotocolName(), transport.name());
-        inbound = new InboundPipeline(this, server.config, server.metrics, extension, inboundHooks);
+        inboundExtension = extension; // the pipeline is made with the first byte after the upgrade
         ByteBuffer early = handshake.takeEarly();
         handshake = null;
         heartbeat.start(loop.now());
         readInterest(true);
-        if (early != null) {
-            inbound.parse(early);
+        InboundPipeline in = early != null ? startInbound() : null;
+        if (in != null) {
+            in.parse(early); // the client's first frames came right behind its request
+        }
+    }
+
+    /**
+     * Makes the inbound pipeline (parser, assembler) when the first byte after the upgrade arrives, so that a
+     * connection that never sends holds none of it. Null once input was stopped before any byte came. Loop only.
+     */
+    private InboundPipeline startInbound() {
+        if (inputStopped) {
+            return null;
+        }
+        InboundPipeline in = new InboundPipeline(this, server.config, server.metrics, inboundExtension, inboundHooks);
+        inboundExtension = null;
+        inbound = in;
+        return in;
+    }
+
+    /** No more frames are wanted: the pipeline drops what comes, or is never made. Loop only. */
+    private void stopInput() {
+        if (inbound != null) {
+            inbound.stop();
+        } else {
+            inputStopped = true;
         }
     }
 
@@ -752,9 +784,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
         }
         if (stopReading) {
             readInterest(false);
-            if (inbound != null) {
-                inbound.stop();
-            }
+            stopInput();
         }
         if (peerClosed) {
             closeWhenFlushed = true;
@@ -785,9 +815,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
             startTimer(server.config.closeTimeout());
         }
         closeWhenFlushed = true;
-        if (inbound != null) {
-            inbound.stop();
-        }
+        stopInput();
         flusher.requestFlush();
     }
 
@@ -841,9 +869,7 @@ final class WsConnection implements EventLoop.Handler, Flusher.Owner, Heartbeat.
                 CloseStatus status = new CloseStatus(CloseCodes.INTERNAL_ERROR, "internal error");
                 setCloseStatus(status, CloseCause.INTERNAL_ERROR);
                 facade.open = false;
-                if (inbound != null) {
-                    inbound.stop();
-                }
+                stopInput();
                 readInterest(false);
                 outbound.seal(Frames.close(status), true);
                 closeWhenFlushed = true;
