@@ -323,7 +323,7 @@ public final class ClusterSimulation {
 
             @Override
             public void onOpen(Connection c) {
-                rooms.join(c, c.<String>state());
+                rooms.join(c, c.state(String.class));
             }
 
             @Override
