@@ -160,6 +160,11 @@ public class ConnectionActor implements Actor<ConnectionEvent> {
         }
         opened = true;
         handler.onOpen(facade);
+        afterOpen();
+    }
+
+    /** {@code onOpen} returned: a side may now report the connection open (a client completes its connect). */
+    protected void afterOpen() {
     }
 
     /** Whether a handler class overrides {@code onPing} / {@code onPong}: looked up once per class. */

@@ -382,7 +382,7 @@ public final class ConnectionFacade implements Connection {
 
     @Override
     public void close(CloseStatus status) {
-        if (!CloseCodes.isSendable(status.code(), Role.SERVER)) {
+        if (!CloseCodes.isSendable(status.code(), core.role())) {
             throw new IllegalArgumentException("close code " + status.code() + " may not be sent");
         }
         core.initiateClose(status, false, CloseCause.SERVER_CLOSE);

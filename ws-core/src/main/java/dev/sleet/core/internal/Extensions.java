@@ -14,8 +14,13 @@ public final class Extensions {
 
     /** The single codec extension agreed for a connection, or null. */
     public static FrameExtension of(HandshakeResult result) {
+        return of(result.extensions());
+    }
+
+    /** The single codec extension among {@code agreements} (a server's or a client's), or null. */
+    public static FrameExtension of(java.util.List<ExtensionAgreement> agreements) {
         FrameExtension found = null;
-        for (ExtensionAgreement agreement : result.extensions()) {
+        for (ExtensionAgreement agreement : agreements) {
             if (!(agreement instanceof FrameExtension fx)) {
                 throw new IllegalStateException("extension agreement " + agreement.getClass().getName()
                         + " does not implement " + FrameExtension.class.getName());

@@ -95,7 +95,7 @@ final class InboundPipeline implements MessageListener {
         this.connection = connection;
         this.metrics = metrics;
         this.hooks = hooks;
-        this.parser = new FrameParser(Role.SERVER, config.maxFrameSize(), extension == null ? 0 : extension.rsvBits());
+        this.parser = new FrameParser(connection.role(), config.maxFrameSize(), extension == null ? 0 : extension.rsvBits());
         MessageAssembler.Builder assembly = MessageAssembler.builder(this).maxMessageSize(config.maxMessageSize())
                 .streaming((hooks & FRAGMENTS) != 0);
         if (extension != null) {

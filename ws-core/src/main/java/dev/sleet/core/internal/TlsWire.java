@@ -42,6 +42,8 @@ public final class TlsWire implements Wire {
     /** Ciphertext produced but not yet taken by the socket. */
     private ByteBuffer pendingOut;
     private boolean handshakeDone;
+    /** A client's: run once when the handshake finishes. */
+    private Runnable onHandshakeDone;
     private boolean tls13;
     private boolean inboundClosed;
     private boolean released;
@@ -54,16 +56,27 @@ public final class TlsWire implements Wire {
      */
     TlsWire(SocketChannel channel, SSLEngine engine, EventLoop loop, Runnable wantWrite, Runnable wantRead)
             throws SSLException {
+        this(channel, engine, loop, wantWrite, wantRead, false);
+    }
+
+    /**
+     * @param clientMode the engine is a client's: its handshake starts with {@link #startClientHandshake}, not with
+     *                   the peer's first record
+     */
+    TlsWire(SocketChannel channel, SSLEngine engine, EventLoop loop, Runnable wantWrite, Runnable wantRead,
+            boolean clientMode) throws SSLException {
         this.channel = channel;
         this.engine = engine;
         this.loop = loop;
         this.wantWrite = wantWrite;
         this.wantRead = wantRead;
-        engine.setUseClientMode(false);
+        engine.setUseClientMode(clientMode);
         SSLSession session = engine.getSession();
         this.packetSize = session.getPacketBufferSize();
         this.applicationSize = session.getApplicationBufferSize();
-        engine.beginHandshake();
+        if (!clientMode) {
+            engine.beginHandshake();
+        }
     }
 
     /**
@@ -210,8 +223,23 @@ public final class TlsWire implements Wire {
         }
     }
 
+    /**
+     * A client's engine: starts the handshake (the ClientHello goes out now) and runs {@code onDone} on the loop once
+     * it has finished, when application bytes can be written. Loop only.
+     */
+    public void startClientHandshake(Runnable onDone) throws IOException {
+        this.onHandshakeDone = onDone;
+        engine.beginHandshake();
+        handshake(engine.getHandshakeStatus());
+    }
+
     private void onHandshakeFinished() {
         handshakeDone = true;
+        Runnable done = onHandshakeDone;
+        if (done != null) {
+            onHandshakeDone = null;
+            done.run();
+        }
         SSLSession session = engine.getSession();
         tls13 = "TLSv1.3".equals(session.getProtocol());
         if (session instanceof ExtendedSSLSession ext) {

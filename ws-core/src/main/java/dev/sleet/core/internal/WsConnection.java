@@ -8,6 +8,7 @@ import dev.sleet.frame.CloseCodes;
 import dev.sleet.frame.CloseStatus;
 import dev.sleet.frame.Frames;
 import dev.sleet.frame.Opcode;
+import dev.sleet.frame.Role;
 import dev.sleet.frame.spi.FrameExtension;
 import dev.sleet.core.internal.jfr.SleetEvents;
 import java.io.IOException;
@@ -196,9 +197,9 @@ public abstract class WsConnection implements EventLoop.Handler, Flusher.Owner, 
     /** The wire over the socket: plain, or TLS in this side's mode. Loop, from {@link #register}. */
     protected abstract Wire newWire() throws IOException;
 
-    /** A plain wire's or a TLS wire's callbacks: the wire wants to write, whole records wait inside it. */
-    protected final TlsWire tlsWire(javax.net.ssl.SSLEngine engine) throws IOException {
-        return new TlsWire(channel, engine, loop, () -> writeInterest(true), this::onWireHasInput);
+    /** A TLS wire over this connection's socket, wired to its callbacks (write interest, records waiting inside). */
+    protected final TlsWire tlsWire(javax.net.ssl.SSLEngine engine, boolean clientMode) throws IOException {
+        return new TlsWire(channel, engine, loop, () -> writeInterest(true), this::onWireHasInput, clientMode);
     }
 
     /** The socket is registered: start the side's handshake (timers, the request out). Loop. */
@@ -214,6 +215,15 @@ public abstract class WsConnection implements EventLoop.Handler, Flusher.Owner, 
 
     /** What a side's handshake still holds when the connection opens or ends: bytes after the head, then nothing. */
     protected abstract ByteBuffer takeEarlyInput();
+
+    /** Which end of the connection this is: a server's parser refuses unmasked frames, a client's masked ones. */
+    protected Role role() {
+        return Role.SERVER;
+    }
+
+    /** Reading or writing the socket failed with {@code e}; the connection is aborted right after. Loop. */
+    protected void ioFailed(Exception e) {
+    }
 
     /** The transport's name, for the connection-opened event. */
     protected abstract String transportName();
@@ -243,9 +253,11 @@ public abstract class WsConnection implements EventLoop.Handler, Flusher.Owner, 
                 // a PROXY header precedes TLS: it is read from the socket itself
                 n = readsRawSocket() ? channel.read(buf) : wire.read(buf);
             } catch (IOException e) {
+                ioFailed(e);
                 abort(new CloseStatus(CloseCodes.ABNORMAL, "read failed: " + e.getMessage()), CloseCause.IO_ERROR);
                 return;
             } catch (RuntimeException e) {
+                ioFailed(e);
                 // e.g. a TLS engine that rejects garbage: this connection ends, the loop goes on
                 abort(new CloseStatus(CloseCodes.ABNORMAL, "transport error: " + e.getMessage()),
                         CloseCause.IO_ERROR);
@@ -747,6 +759,7 @@ public abstract class WsConnection implements EventLoop.Handler, Flusher.Owner, 
 
     @Override
     public void writeFailed(Exception e) {
+        ioFailed(e);
         abort(new CloseStatus(CloseCodes.ABNORMAL, "write failed: " + e.getMessage()), CloseCause.IO_ERROR);
     }
 

@@ -89,7 +89,7 @@ final class ServerWsConnection extends WsConnection {
 
     @Override
     protected Wire newWire() throws IOException {
-        return transport.secure() ? tlsWire(transport.newEngine(remote)) : new PlainWire(channel);
+        return transport.secure() ? tlsWire(transport.newEngine(remote), false) : new PlainWire(channel);
     }
 
     @Override
