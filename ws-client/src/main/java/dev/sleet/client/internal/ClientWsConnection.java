@@ -89,6 +89,11 @@ final class ClientWsConnection extends WsConnection {
     }
 
     @Override
+    protected boolean deliversWhileClosing() {
+        return true;
+    }
+
+    @Override
     protected Wire newWire() throws IOException {
         Wire base;
         if (handshake.secure()) {

@@ -457,7 +457,17 @@ public abstract class WsConnection implements EventLoop.Handler, Flusher.Owner, 
     // ------------------------------------------------------------------------------------------------------
 
     boolean acceptsMessages() {
-        return phase == Phase.OPEN;
+        return phase == Phase.OPEN || phase == Phase.CLOSING && deliversWhileClosing();
+    }
+
+    /**
+     * Whether messages that arrive after this side sent its close, before the peer's close, still reach the handler
+     * (RFC 6455 §7.1.2 lets an endpoint discard them): a client delivers them, as the JDK's client does, since the
+     * replies to what it sent before closing are usually still on their way. Input stopped for a failure (a
+     * protocol error, an overflow, a heartbeat timeout) stays stopped either way.
+     */
+    protected boolean deliversWhileClosing() {
+        return false;
     }
 
     void deliver(ConnectionEvent event) {
