@@ -20,8 +20,12 @@ public final class ConnectOptions {
     private final String origin;
     private final List<String> subprotocols;
     private final List<ClientExtensionProvider> extensions;
+    private final int maxRedirects;
+    private final boolean crossOriginRedirects;
 
     private ConnectOptions(Builder b) {
+        this.maxRedirects = b.maxRedirects;
+        this.crossOriginRedirects = b.crossOriginRedirects;
         this.headers = List.copyOf(b.headers);
         this.origin = b.origin;
         this.subprotocols = List.copyOf(b.subprotocols);
@@ -57,14 +61,45 @@ public final class ConnectOptions {
         return extensions;
     }
 
+    /** How many redirects (3xx with a {@code Location}) are followed; 0 (the default) reports the first one. */
+    public int maxRedirects() {
+        return maxRedirects;
+    }
+
+    /** Whether a redirect may lead to another scheme, host or port than the URI's (never from wss to ws). */
+    public boolean crossOriginRedirects() {
+        return crossOriginRedirects;
+    }
+
     /** Builds {@link ConnectOptions}. */
     public static final class Builder {
         private final List<Map.Entry<String, String>> headers = new ArrayList<>();
         private String origin;
         private final List<String> subprotocols = new ArrayList<>();
         private final List<ClientExtensionProvider> extensions = new ArrayList<>();
+        private int maxRedirects;
+        private boolean crossOriginRedirects;
 
         private Builder() {
+        }
+
+        /**
+         * Follows up to {@code max} redirects (0..20; default 0: a 3xx fails the connect with
+         * {@link UpgradeFailedException#location()}). Only to the same origin (scheme, host, port) unless
+         * {@link #crossOriginRedirects(boolean)}; never from {@code wss} to {@code ws}.
+         */
+        public Builder followRedirects(int max) {
+            if (max < 0 || max > 20) {
+                throw new IllegalArgumentException("followRedirects must be between 0 and 20: " + max);
+            }
+            this.maxRedirects = max;
+            return this;
+        }
+
+        /** Lets followed redirects lead to another origin (still never from {@code wss} to {@code ws}). */
+        public Builder crossOriginRedirects(boolean allow) {
+            this.crossOriginRedirects = allow;
+            return this;
         }
 
         /** Adds a request header (repeatable). */

@@ -8,7 +8,7 @@ import dev.sleet.core.OverflowPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -37,10 +37,10 @@ public interface WebSocketClient extends AutoCloseable {
      * once {@code handler.onOpen} has returned; it fails with a {@link WebSocketClientException} saying what went
      * wrong.
      */
-    CompletionStage<Connection> connect(URI uri, ConnectOptions options, ConnectionHandler handler);
+    CompletableFuture<Connection> connect(URI uri, ConnectOptions options, ConnectionHandler handler);
 
     /** {@link #connect(URI, ConnectOptions, ConnectionHandler)} with {@link ConnectOptions#defaults()}. */
-    default CompletionStage<Connection> connect(URI uri, ConnectionHandler handler) {
+    default CompletableFuture<Connection> connect(URI uri, ConnectionHandler handler) {
         return connect(uri, ConnectOptions.defaults(), handler);
     }
 
@@ -80,6 +80,10 @@ public interface WebSocketClient extends AutoCloseable {
         private Duration pingInterval = Duration.ZERO;
         private Duration pongTimeout = Duration.ofSeconds(10);
         private int maxResponseHeaderBytes = 16 * 1024;
+        private String proxyHost;
+        private int proxyPort;
+        private String proxyUser;
+        private String proxyPassword;
 
         private Builder() {
         }
@@ -181,6 +185,23 @@ public interface WebSocketClient extends AutoCloseable {
         }
 
         /**
+         * Connects through an HTTP proxy: a {@code CONNECT} tunnel to the URI's host and port (RFC 9110 §9.3.6), then
+         * TLS (for {@code wss}, with the URI's host name for SNI and verification) and the upgrade through it.
+         */
+        public Builder proxy(String host, int port) {
+            this.proxyHost = Objects.requireNonNull(host, "proxy host");
+            this.proxyPort = port;
+            return this;
+        }
+
+        /** Basic credentials for the proxy (RFC 7617, sent as {@code Proxy-Authorization}). */
+        public Builder proxyCredentials(String user, String password) {
+            this.proxyUser = Objects.requireNonNull(user, "proxy user");
+            this.proxyPassword = Objects.requireNonNull(password, "proxy password");
+            return this;
+        }
+
+        /**
          * Starts the client's threads.
          *
          * @throws IllegalArgumentException naming the option whose value is out of range
@@ -189,7 +210,7 @@ public interface WebSocketClient extends AutoCloseable {
             return ClientCore.start(new ClientConfig(eventLoops, workers, connectTimeout, handshakeTimeout,
                     closeTimeout, maxMessageSize, maxFrameSize < 0 ? maxMessageSize : maxFrameSize, maxQueuedBytes,
                     overflowPolicy, sslContext, verifyHostname, blockingHandlers, pingInterval, pongTimeout,
-                    maxResponseHeaderBytes));
+                    maxResponseHeaderBytes, proxyHost, proxyPort, proxyUser, proxyPassword));
         }
     }
 }

@@ -7,8 +7,8 @@ import java.io.IOException;
  * type. Every subtype keeps the underlying exception as its cause where there is one.
  */
 public abstract sealed class WebSocketClientException extends IOException
-        permits ConnectFailedException, ConnectTimeoutException, TlsHandshakeException, UnresolvedHostException,
-        UpgradeFailedException {
+        permits ConnectFailedException, ConnectTimeoutException, ProxyConnectException, TlsHandshakeException,
+        UnresolvedHostException, UpgradeFailedException {
     private static final long serialVersionUID = 1L;
 
     WebSocketClientException(String message, Throwable cause) {

@@ -11,11 +11,14 @@ import javax.net.ssl.SSLContext;
  * What a client was built with, checked here: every value in range, with the option named when it is not.
  *
  * @param sslContext null for the JDK's default context (made on the first {@code wss} connect)
+ * @param proxyHost  an HTTP proxy to tunnel through with {@code CONNECT}, or null
+ * @param proxyUser  Basic credentials for the proxy, or null
  */
 public record ClientConfig(int eventLoops, int workers, Duration connectTimeout, Duration handshakeTimeout,
         Duration closeTimeout, long maxMessageSize, long maxFrameSize, long maxQueuedBytes,
         OverflowPolicy overflowPolicy, SSLContext sslContext, boolean verifyHostname, boolean blockingHandlers,
-        Duration pingInterval, Duration pongTimeout, int maxResponseHeaderBytes) implements ConnectionConfig {
+        Duration pingInterval, Duration pongTimeout, int maxResponseHeaderBytes, String proxyHost, int proxyPort,
+        String proxyUser, String proxyPassword) implements ConnectionConfig {
 
     static final int MAX_THREADS = 1024;
     static final Duration MAX_DURATION = Duration.ofDays(1);
@@ -36,6 +39,11 @@ public record ClientConfig(int eventLoops, int workers, Duration connectTimeout,
         range("maxFrameSize", maxFrameSize, 1, maxMessageSize);
         range("maxQueuedBytes", maxQueuedBytes, 1024, Long.MAX_VALUE / 4);
         range("maxResponseHeaderBytes", maxResponseHeaderBytes, 256, 1 << 20);
+        if (proxyHost != null) {
+            range("proxy port", proxyPort, 1, 65535);
+        } else if (proxyUser != null) {
+            throw new IllegalArgumentException("proxyCredentials without a proxy");
+        }
     }
 
     private static void range(String option, long value, long min, long max) {

@@ -6,6 +6,8 @@ import dev.sleet.client.ConnectFailedException;
 import dev.sleet.client.ConnectOptions;
 import dev.sleet.client.ConnectTimeoutException;
 import dev.sleet.client.UnresolvedHostException;
+import dev.sleet.client.UpgradeFailedException;
+import dev.sleet.handshake.ClientHandshakeException;
 import dev.sleet.client.WebSocketClient;
 import dev.sleet.core.Connection;
 import dev.sleet.core.ConnectionHandler;
@@ -138,6 +140,74 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
         if (closing.get()) {
             throw new IllegalStateException("the client is closed");
         }
+        return connectFollowing(uri, uri, options, handler, options.maxRedirects());
+    }
+
+    /**
+     * One connect, and on a redirect another to its {@code Location} while {@code redirectsLeft} allows and the
+     * target is acceptable: the same origin as {@code first} (unless cross-origin redirects are allowed), never
+     * from wss to ws. A redirect not followed fails the connect with the 3xx.
+     */
+    private CompletableFuture<Connection> connectFollowing(URI first, URI uri, ConnectOptions options,
+            ConnectionHandler handler, int redirectsLeft) {
+        CompletableFuture<Connection> attempt = connectOnce(uri, options, handler);
+        if (redirectsLeft == 0) {
+            return attempt;
+        }
+        return attempt.exceptionallyCompose(failure -> {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof UpgradeFailedException u && u.failure() == ClientHandshakeException.Failure.REDIRECT
+                    && u.location().isPresent()) {
+                URI next = redirectTarget(first, uri, u.location().get(), options.crossOriginRedirects());
+                if (next != null) {
+                    return connectFollowing(first, next, options, handler, redirectsLeft - 1);
+                }
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
+    }
+
+    /** Where a redirect leads, as a ws/wss URI, or null when it may not be followed. */
+    static URI redirectTarget(URI first, URI current, String location, boolean crossOrigin) {
+        URI target;
+        try {
+            target = current.resolve(location.trim());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(java.util.Locale.ROOT);
+        scheme = switch (scheme) {
+            case "http", "ws" -> "ws";
+            case "https", "wss" -> "wss";
+            default -> null;
+        };
+        if (scheme == null || target.getHost() == null) {
+            return null;
+        }
+        boolean firstSecure = first.getScheme().equalsIgnoreCase("wss");
+        if (firstSecure && scheme.equals("ws")) {
+            return null; // never from TLS to plain text
+        }
+        String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
+        try {
+            target = new URI(scheme + "://" + target.getRawAuthority() + path
+                    + (target.getRawQuery() != null ? "?" + target.getRawQuery() : "")); // the fragment is dropped
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
+        if (!crossOrigin && !(scheme.equalsIgnoreCase(first.getScheme())
+                && target.getHost().equalsIgnoreCase(first.getHost()) && port(target) == port(first))) {
+            return null;
+        }
+        return target;
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("wss") ? 443 : 80;
+    }
+
+    private CompletableFuture<Connection> connectOnce(URI uri, ConnectOptions options, ConnectionHandler handler) {
         ClientHandshake.Builder b = ClientHandshake.builder(uri); // checks the scheme, host and port
         for (Map.Entry<String, String> h : options.headers()) {
             b.header(h.getKey(), h.getValue());
@@ -159,14 +229,16 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
 
     private void resolveThenConnect(ClientHandshake handshake, ConnectionHandler handler,
             CompletableFuture<Connection> connected) {
+        String host = config.proxyHost() != null ? config.proxyHost() : handshake.host();
         InetAddress address;
         try {
-            address = InetAddress.getByName(handshake.host());
+            address = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            connected.completeExceptionally(new UnresolvedHostException(handshake.host(), e));
+            connected.completeExceptionally(new UnresolvedHostException(host, e));
             return;
         }
-        InetSocketAddress target = new InetSocketAddress(address, handshake.port());
+        InetSocketAddress target = new InetSocketAddress(address,
+                config.proxyHost() != null ? config.proxyPort() : handshake.port());
         SocketChannel channel;
         try {
             channel = SocketChannel.open();

@@ -2,6 +2,7 @@ package dev.sleet.client.internal;
 
 import dev.sleet.client.ConnectFailedException;
 import dev.sleet.client.ConnectTimeoutException;
+import dev.sleet.client.ProxyConnectException;
 import dev.sleet.client.TlsHandshakeException;
 import dev.sleet.client.UpgradeFailedException;
 import dev.sleet.client.WebSocketClientException;
@@ -26,6 +27,7 @@ import dev.sleet.handshake.ClientHandshakeException;
 import dev.sleet.handshake.ClientHandshakeResult;
 import dev.sleet.handshake.HandshakeException;
 import dev.sleet.handshake.HttpRequest;
+import dev.sleet.handshake.HttpProxyConnect;
 import dev.sleet.handshake.HttpRequestParser;
 import dev.sleet.handshake.HttpResponseLimits;
 import dev.sleet.handshake.HttpResponseParser;
@@ -72,6 +74,9 @@ final class ClientWsConnection extends WsConnection {
     private WebSocketClientException failure;
     private Exception ioError;
     private boolean requestSent;
+    /** Through an HTTP proxy: the tunnel request, and the parser of its answer while it is awaited. */
+    private final HttpProxyConnect proxy;
+    private HttpResponseParser proxyAnswer;
 
     ClientWsConnection(ClientCore client, EventLoop loop, SocketChannel channel, long id, InetSocketAddress remote,
             ClientHandshake handshake, ConnectionHandler handler, CompletableFuture<Connection> connected)
@@ -81,6 +86,9 @@ final class ClientWsConnection extends WsConnection {
         this.handshake = handshake;
         this.handler = handler;
         this.connected = connected;
+        ClientConfig c = client.config();
+        HttpProxyConnect p = c.proxyHost() == null ? null : HttpProxyConnect.to(handshake.host(), handshake.port());
+        this.proxy = p != null && c.proxyUser() != null ? p.withBasicAuth(c.proxyUser(), c.proxyPassword()) : p;
     }
 
     @Override
@@ -122,6 +130,60 @@ final class ClientWsConnection extends WsConnection {
         parser = new HttpResponseParser(HttpResponseLimits.defaults()
                 .withMaxHeaderBytes(client.config().maxResponseHeaderBytes()));
         startTimer(client.config().handshakeTimeout());
+        if (proxy != null) {
+            openTunnel();
+            return;
+        }
+        startSession();
+    }
+
+    /**
+     * Sends the proxy's {@code CONNECT} straight to the socket (before TLS) and reads its answer from the socket
+     * ({@link #readsRawSocket()}) until the tunnel is up. Loop.
+     */
+    private void openTunnel() {
+        ByteBuffer request = proxy.request();
+        try {
+            while (request.hasRemaining()) {
+                if (channel.write(request) == 0) {
+                    throw new IOException("the socket did not take the CONNECT request");
+                }
+            }
+        } catch (IOException e) {
+            ioError = e;
+            abort(new CloseStatus(CloseCodes.ABNORMAL, "proxy: " + e.getMessage()), CloseCause.IO_ERROR);
+            return;
+        }
+        proxyAnswer = new HttpResponseParser(HttpResponseLimits.defaults()
+                .withMaxHeaderBytes(client.config().maxResponseHeaderBytes()));
+    }
+
+    @Override
+    protected boolean readsRawSocket() {
+        return proxyAnswer != null;
+    }
+
+    /** The proxy answered (raw bytes, before TLS): on a 2xx the tunnel is up and the session starts. Loop. */
+    private void consumeProxyAnswer(ByteBuffer buf) {
+        try {
+            if (!proxyAnswer.parse(buf)) {
+                return;
+            }
+            proxyAnswer.readBodyPrefix(buf);
+            proxy.check(proxyAnswer.response(), proxyAnswer.bodyPrefix());
+        } catch (ClientHandshakeException e) {
+            fail(new ProxyConnectException(e));
+            return;
+        }
+        proxyAnswer = null;
+        startSession();
+        if (buf.hasRemaining() && phase() == Phase.HANDSHAKE) {
+            consumeBeforeOpen(buf); // a server that spoke first through the tunnel (plain only: TLS waits for us)
+        }
+    }
+
+    /** TCP (and the tunnel) are up: TLS for wss, then the upgrade request. Loop. */
+    private void startSession() {
         if (tls == null) {
             sendRequest();
             return;
@@ -150,6 +212,10 @@ final class ClientWsConnection extends WsConnection {
     protected void consumeBeforeOpen(ByteBuffer buf) {
         if (phase() == Phase.DECIDING) {
             stash(buf); // reading pauses once the actor is told; what this read brought waits for it
+            return;
+        }
+        if (proxyAnswer != null) {
+            consumeProxyAnswer(buf);
             return;
         }
         try {
