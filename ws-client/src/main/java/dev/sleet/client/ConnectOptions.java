@@ -22,8 +22,12 @@ public final class ConnectOptions {
     private final List<ClientExtensionProvider> extensions;
     private final int maxRedirects;
     private final boolean crossOriginRedirects;
+    private final ReconnectPolicy reconnect;
+    private final ReconnectListener reconnectListener;
 
     private ConnectOptions(Builder b) {
+        this.reconnect = b.reconnect;
+        this.reconnectListener = b.reconnectListener;
         this.maxRedirects = b.maxRedirects;
         this.crossOriginRedirects = b.crossOriginRedirects;
         this.headers = List.copyOf(b.headers);
@@ -71,6 +75,16 @@ public final class ConnectOptions {
         return crossOriginRedirects;
     }
 
+    /** The policy for reconnecting a lost connection, or null (the default: a lost connection stays lost). */
+    public ReconnectPolicy reconnect() {
+        return reconnect;
+    }
+
+    /** Who hears about reconnect attempts ({@link ReconnectListener#NONE} by default). */
+    public ReconnectListener reconnectListener() {
+        return reconnectListener;
+    }
+
     /** Builds {@link ConnectOptions}. */
     public static final class Builder {
         private final List<Map.Entry<String, String>> headers = new ArrayList<>();
@@ -79,8 +93,27 @@ public final class ConnectOptions {
         private final List<ClientExtensionProvider> extensions = new ArrayList<>();
         private int maxRedirects;
         private boolean crossOriginRedirects;
+        private ReconnectPolicy reconnect;
+        private ReconnectListener reconnectListener = ReconnectListener.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * Reconnects a connection that was lost — the server closed it, TCP broke, the heartbeat gave up — after the
+         * policy's delays (exponential backoff with full jitter), up to its attempt limit. Not after this side closed
+         * it ({@code Connection.close}, {@code WebSocketClient.close}) or its handler crashed. Each new connection runs
+         * the same handler ({@code onOpen} again); the first connect's stage is not affected.
+         */
+        public Builder reconnect(ReconnectPolicy policy) {
+            return reconnect(policy, ReconnectListener.NONE);
+        }
+
+        /** {@link #reconnect(ReconnectPolicy)} with a listener told of each attempt (it may stop them). */
+        public Builder reconnect(ReconnectPolicy policy, ReconnectListener listener) {
+            this.reconnect = Objects.requireNonNull(policy, "policy");
+            this.reconnectListener = Objects.requireNonNull(listener, "listener");
+            return this;
         }
 
         /**

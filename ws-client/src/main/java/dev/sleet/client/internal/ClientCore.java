@@ -150,7 +150,8 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
      */
     private CompletableFuture<Connection> connectFollowing(URI first, URI uri, ConnectOptions options,
             ConnectionHandler handler, int redirectsLeft) {
-        CompletableFuture<Connection> attempt = connectOnce(uri, options, handler);
+        CompletableFuture<Connection> attempt = connectOnce(uri, options, handler,
+                options.reconnect() == null ? null : new Reconnector(this, uri, options, handler));
         if (redirectsLeft == 0) {
             return attempt;
         }
@@ -207,7 +208,9 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
         return uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("wss") ? 443 : 80;
     }
 
-    private CompletableFuture<Connection> connectOnce(URI uri, ConnectOptions options, ConnectionHandler handler) {
+    /** One connect to {@code uri}; {@code reconnector} (or null) takes over when the connection is lost later. */
+    CompletableFuture<Connection> connectOnce(URI uri, ConnectOptions options, ConnectionHandler handler,
+            Reconnector reconnector) {
         ClientHandshake.Builder b = ClientHandshake.builder(uri); // checks the scheme, host and port
         for (Map.Entry<String, String> h : options.headers()) {
             b.header(h.getKey(), h.getValue());
@@ -223,12 +226,13 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
         }
         ClientHandshake handshake = b.build();
         CompletableFuture<Connection> connected = new CompletableFuture<>();
-        Thread.ofVirtual().name("sleet-client-dns").start(() -> resolveThenConnect(handshake, handler, connected));
+        Thread.ofVirtual().name("sleet-client-dns").start(() -> resolveThenConnect(handshake, handler, connected,
+                reconnector));
         return connected;
     }
 
     private void resolveThenConnect(ClientHandshake handshake, ConnectionHandler handler,
-            CompletableFuture<Connection> connected) {
+            CompletableFuture<Connection> connected, Reconnector reconnector) {
         String host = config.proxyHost() != null ? config.proxyHost() : handshake.host();
         InetAddress address;
         try {
@@ -249,7 +253,7 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
             return;
         }
         EventLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
-        Connector connector = new Connector(loop, channel, target, handshake, handler, connected);
+        Connector connector = new Connector(loop, channel, target, handshake, handler, connected, reconnector);
         loop.execute(connector, connector::start);
     }
 
@@ -261,11 +265,13 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
         private final ClientHandshake handshake;
         private final ConnectionHandler handler;
         private final CompletableFuture<Connection> connected;
+        private final Reconnector reconnector;
         private Cancellable timer;
         private boolean done;
 
         Connector(EventLoop loop, SocketChannel channel, InetSocketAddress target, ClientHandshake handshake,
-                ConnectionHandler handler, CompletableFuture<Connection> connected) {
+                ConnectionHandler handler, CompletableFuture<Connection> connected, Reconnector reconnector) {
+            this.reconnector = reconnector;
             this.loop = loop;
             this.channel = channel;
             this.target = target;
@@ -317,7 +323,7 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
                 timer.cancel();
             }
             ClientWsConnection c = new ClientWsConnection(ClientCore.this, loop, channel,
-                    ids.incrementAndGet(), target, handshake, handler, connected);
+                    ids.incrementAndGet(), target, handshake, handler, connected, reconnector);
             connections.add(c);
             c.register(); // takes over the selection key with OP_READ
         }
@@ -344,6 +350,10 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
     /** Completes a user-visible stage off the loop: user code chained to it must never run on an I/O thread. */
     void completeOffLoop(Runnable completion) {
         ForkJoinPool.commonPool().execute(completion);
+    }
+
+    boolean isClosing() {
+        return closing.get();
     }
 
     /** A connection ended (loop). */

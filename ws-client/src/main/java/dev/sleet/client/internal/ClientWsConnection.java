@@ -64,6 +64,8 @@ final class ClientWsConnection extends WsConnection {
     private final ClientHandshake handshake;
     private final ConnectionHandler handler;
     private final CompletableFuture<Connection> connected;
+    /** Reconnects this connection's URI when it is lost; null without a reconnect policy. */
+    private final Reconnector reconnector;
 
     private TlsWire tls;
     private HttpResponseParser parser;
@@ -79,13 +81,14 @@ final class ClientWsConnection extends WsConnection {
     private HttpResponseParser proxyAnswer;
 
     ClientWsConnection(ClientCore client, EventLoop loop, SocketChannel channel, long id, InetSocketAddress remote,
-            ClientHandshake handshake, ConnectionHandler handler, CompletableFuture<Connection> connected)
-            throws IOException {
+            ClientHandshake handshake, ConnectionHandler handler, CompletableFuture<Connection> connected,
+            Reconnector reconnector) throws IOException {
         super(client, loop, channel, id, remote);
         this.client = client;
         this.handshake = handshake;
         this.handler = handler;
         this.connected = connected;
+        this.reconnector = reconnector;
         ClientConfig c = client.config();
         HttpProxyConnect p = c.proxyHost() == null ? null : HttpProxyConnect.to(handshake.host(), handshake.port());
         this.proxy = p != null && c.proxyUser() != null ? p.withBasicAuth(c.proxyUser(), c.proxyPassword()) : p;
@@ -336,10 +339,19 @@ final class ClientWsConnection extends WsConnection {
     protected void released() {
         client.released(this);
         if (connected.isDone()) {
+            if (reconnector != null && !connected.isCompletedExceptionally() && wasLost(closeCause())) {
+                CloseStatus status = finalStatus();
+                client.completeOffLoop(() -> reconnector.lost(status));
+            }
             return;
         }
         WebSocketClientException e = failure != null ? failure : explain();
         client.completeOffLoop(() -> connected.completeExceptionally(e));
+    }
+
+    /** Whether an open connection that ended with {@code cause} was lost (reconnect) rather than ended here. */
+    private static boolean wasLost(CloseCause cause) {
+        return cause != CloseCause.SERVER_CLOSE && cause != CloseCause.SHUTDOWN && cause != CloseCause.HANDLER_CRASH;
     }
 
     /** Why the connection ended before it opened, when nothing recorded it first. Loop. */

@@ -894,8 +894,14 @@ public abstract class WsConnection implements EventLoop.Handler, Flusher.Owner, 
         return e != null ? e.status() : fallback;
     }
 
+    /** What ended the connection first, once known; null before. */
+    protected final CloseCause closeCause() {
+        Ending e = (Ending) ENDING.getVolatile(this);
+        return e != null ? e.cause() : null;
+    }
+
     /** The status {@code onClose} reports, once known. */
-    CloseStatus finalStatus() {
+    public CloseStatus finalStatus() {
         return currentStatus(CloseStatus.ABNORMAL);
     }
 
