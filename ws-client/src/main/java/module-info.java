@@ -8,4 +8,8 @@ module dev.sleet.client {
 
     // API
     exports dev.sleet.client;
+
+    // Services: TLS engines for wss:// (jdk-tls built in; ws-tls-conscrypt adds conscrypt)
+    uses dev.sleet.core.spi.ClientTlsProvider;
+    provides dev.sleet.core.spi.ClientTlsProvider with dev.sleet.client.internal.JdkClientTlsProvider;
 }

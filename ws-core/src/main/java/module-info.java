@@ -12,6 +12,8 @@ module dev.sleet.core {
 
     // API
     exports dev.sleet.core;
+    // SPI: where a client's TLS engines come from (the server's transports have their own SPI in dev.sleet.server.spi)
+    exports dev.sleet.core.spi;
 
     // The connection machinery, shared by exactly the two sides; users never see it.
     exports dev.sleet.core.internal to dev.sleet.server, dev.sleet.client;

@@ -44,6 +44,12 @@ public interface WebSocketClient extends AutoCloseable {
         return connect(uri, ConnectOptions.defaults(), handler);
     }
 
+    /**
+     * The TLS provider {@code wss} connections use ({@code "jdk-tls"}, {@code "conscrypt"}), or {@code "custom"} for a
+     * context given to the builder.
+     */
+    String tlsTransport();
+
     /** Connections currently open. */
     int openConnections();
 
@@ -80,6 +86,9 @@ public interface WebSocketClient extends AutoCloseable {
         private Duration pingInterval = Duration.ZERO;
         private Duration pongTimeout = Duration.ofSeconds(10);
         private int maxResponseHeaderBytes = 16 * 1024;
+        private String tlsTransport;
+        private javax.net.ssl.TrustManager[] trustManagers;
+        private javax.net.ssl.KeyManager[] keyManagers;
         private String proxyHost;
         private int proxyPort;
         private String proxyUser;
@@ -142,7 +151,32 @@ public interface WebSocketClient extends AutoCloseable {
             return this;
         }
 
-        /** The TLS context for {@code wss} (default: {@link SSLContext#getDefault()}, the JDK's trust store). */
+        /**
+         * Which TLS engines {@code wss} uses, by provider name: {@code "jdk-tls"} (built in) or {@code "conscrypt"}
+         * (with the {@code ws-tls-conscrypt} module). Default: the available provider with the highest priority, so
+         * Conscrypt when its module is present and its native library loads, else the JDK's.
+         */
+        public Builder tlsTransport(String name) {
+            this.tlsTransport = Objects.requireNonNull(name, "tlsTransport");
+            return this;
+        }
+
+        /** Whom {@code wss} trusts (default: the platform's trust store). Used with the chosen TLS provider. */
+        public Builder trustManagers(javax.net.ssl.TrustManager... trust) {
+            this.trustManagers = trust.clone();
+            return this;
+        }
+
+        /** A client certificate for {@code wss} servers that ask for one (mutual TLS). */
+        public Builder keyManagers(javax.net.ssl.KeyManager... keys) {
+            this.keyManagers = keys.clone();
+            return this;
+        }
+
+        /**
+         * A ready TLS context for {@code wss}, used as it is (it overrides {@link #tlsTransport},
+         * {@link #trustManagers} and {@link #keyManagers}).
+         */
         public Builder sslContext(SSLContext context) {
             this.sslContext = Objects.requireNonNull(context, "sslContext");
             return this;
@@ -210,7 +244,8 @@ public interface WebSocketClient extends AutoCloseable {
             return ClientCore.start(new ClientConfig(eventLoops, workers, connectTimeout, handshakeTimeout,
                     closeTimeout, maxMessageSize, maxFrameSize < 0 ? maxMessageSize : maxFrameSize, maxQueuedBytes,
                     overflowPolicy, sslContext, verifyHostname, blockingHandlers, pingInterval, pongTimeout,
-                    maxResponseHeaderBytes, proxyHost, proxyPort, proxyUser, proxyPassword));
+                    maxResponseHeaderBytes, proxyHost, proxyPort, proxyUser, proxyPassword, tlsTransport,
+                    trustManagers, keyManagers));
         }
     }
 }

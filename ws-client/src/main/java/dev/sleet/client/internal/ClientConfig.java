@@ -5,7 +5,9 @@ import dev.sleet.core.internal.ConnectionConfig;
 import dev.sleet.frame.MessageAssembler;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * What a client was built with, checked here: every value in range, with the option named when it is not.
@@ -13,12 +15,14 @@ import javax.net.ssl.SSLContext;
  * @param sslContext null for the JDK's default context (made on the first {@code wss} connect)
  * @param proxyHost  an HTTP proxy to tunnel through with {@code CONNECT}, or null
  * @param proxyUser  Basic credentials for the proxy, or null
+ * @param tlsTransport a client TLS provider's name, or null to choose by priority
  */
 public record ClientConfig(int eventLoops, int workers, Duration connectTimeout, Duration handshakeTimeout,
         Duration closeTimeout, long maxMessageSize, long maxFrameSize, long maxQueuedBytes,
         OverflowPolicy overflowPolicy, SSLContext sslContext, boolean verifyHostname, boolean blockingHandlers,
         Duration pingInterval, Duration pongTimeout, int maxResponseHeaderBytes, String proxyHost, int proxyPort,
-        String proxyUser, String proxyPassword) implements ConnectionConfig {
+        String proxyUser, String proxyPassword, String tlsTransport, TrustManager[] trustManagers,
+        KeyManager[] keyManagers) implements ConnectionConfig {
 
     static final int MAX_THREADS = 1024;
     static final Duration MAX_DURATION = Duration.ofDays(1);

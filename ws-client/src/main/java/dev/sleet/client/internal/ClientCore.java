@@ -17,6 +17,8 @@ import dev.sleet.core.internal.EventLoop;
 import dev.sleet.core.internal.Heartbeat;
 import dev.sleet.core.internal.Metrics;
 import dev.sleet.core.internal.WsConnection;
+import dev.sleet.core.spi.ClientTlsProvider;
+import java.util.ServiceLoader;
 import dev.sleet.handshake.ClientHandshake;
 import dev.sleet.handshake.spi.ClientExtensionProvider;
 import java.io.IOException;
@@ -27,7 +29,6 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -70,6 +71,7 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
     private final AtomicInteger nextLoop = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile SSLContext sslContext;
+    private final ClientTlsProvider tlsProvider;
     /** Completed, once closing, when the last connection is released / the last actor ended. */
     private final CompletableFuture<Void> allReleased = new CompletableFuture<>();
     private final CompletableFuture<Void> actorsDone = new CompletableFuture<>();
@@ -77,6 +79,7 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
     private ClientCore(ClientConfig config) {
         this.config = config;
         this.sslContext = config.sslContext();
+        this.tlsProvider = chooseTls(config);
         this.actors = ActorSystem.builder().name("sleet-client-actors").workers(config.workers()).daemon(true).build();
         this.loops = new EventLoop[config.eventLoops()];
         for (int i = 0; i < loops.length; i++) {
@@ -123,13 +126,37 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
         SSLContext c = sslContext;
         if (c == null) {
             try {
-                c = SSLContext.getDefault();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IOException("no default SSLContext", e);
+                c = tlsProvider.newClientContext(config.keyManagers(), config.trustManagers());
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException("cannot make a TLS context with " + tlsProvider.name() + ": " + e.getMessage(), e);
             }
             sslContext = c;
         }
         return c;
+    }
+
+    /** The provider named in the configuration, or the available one with the highest priority. */
+    private static ClientTlsProvider chooseTls(ClientConfig config) {
+        java.util.List<ClientTlsProvider> all = ServiceLoader.load(ClientTlsProvider.class).stream()
+                .map(ServiceLoader.Provider::get).toList();
+        if (config.tlsTransport() != null) {
+            ClientTlsProvider named = all.stream().filter(p -> p.name().equals(config.tlsTransport())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("tlsTransport: no provider named "
+                            + config.tlsTransport() + "; found " + all.stream().map(ClientTlsProvider::name).toList()));
+            if (!named.isAvailable()) {
+                throw new IllegalArgumentException("tlsTransport " + named.name() + " is not available: "
+                        + named.availability());
+            }
+            return named;
+        }
+        return all.stream().filter(ClientTlsProvider::isAvailable)
+                .max(java.util.Comparator.comparingInt(ClientTlsProvider::priority))
+                .orElseThrow(() -> new IllegalStateException("no TLS provider available"));
+    }
+
+    @Override
+    public String tlsTransport() {
+        return config.sslContext() != null ? "custom" : tlsProvider.name();
     }
 
     @Override

@@ -316,7 +316,7 @@ final class ClientWsConnection extends WsConnection {
 
     @Override
     protected String transportName() {
-        return handshake.secure() ? "jdk-tls" : "nio";
+        return handshake.secure() ? client.tlsTransport() : "nio";
     }
 
     @Override
