@@ -1,6 +1,7 @@
 package dev.sleet.bench.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,6 +11,7 @@ import dev.sleet.testkit.TestCertificates;
 import io.netty.channel.epoll.Epoll;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every available client driver against a real Sleet echo server on 127.0.0.1 (ws:// and wss:// with a self-signed
  * certificate the driver trusts): the echo workload gets every reply right, in order, for ASCII, mixed-script and
  * binary payloads, with several messages in flight per connection; the connect workload opens and closes
- * connections with the server's 1000. Counts and checks only, never durations.
+ * connections with the server's 1000; wss:// refuses a certificate the driver was not told to trust. Counts and
+ * checks only, never durations.
  */
 class ClientDriverEchoTest {
     private static WebSocketServer server;
@@ -76,6 +79,43 @@ class ClientDriverEchoTest {
             assertEquals(0, echo.problems.dropped.get(), "connections closed by the server");
             assertTrue(echo.replies() >= 400, "replies: " + echo.replies());
         }
+    }
+
+    /** wss:// trusts only the certificate given: a driver trusting another one does not connect. */
+    @ParameterizedTest
+    @ValueSource(strings = {"netty", "jdk"})
+    void wssRefusesACertificateItDoesNotTrust(String name, @TempDir Path dir) throws Exception {
+        TestCertificates.Issued other = TestCertificates.issue(dir, "localhost", "EC", 1, 30);
+        try (ClientDriver d = ClientDrivers.create(name,
+                new ClientDriver.Options(1, other.certificate(), other.clientContext()))) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> d.connect(uri(true),
+                    new ClientDriver.Inbound() {
+                        @Override
+                        public void onText(String text) {
+                        }
+
+                        @Override
+                        public void onBinary(java.nio.ByteBuffer data) {
+                        }
+
+                        @Override
+                        public void onClosed(int code, String reason) {
+                        }
+
+                        @Override
+                        public void onError(Throwable error) {
+                        }
+                    }).get(30, TimeUnit.SECONDS));
+            assertTrue(chain(e).contains("SSLHandshakeException") || chain(e).contains("certif"), chain(e));
+        }
+    }
+
+    private static String chain(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            b.append(c).append(" <- ");
+        }
+        return b.toString();
     }
 
     @ParameterizedTest
