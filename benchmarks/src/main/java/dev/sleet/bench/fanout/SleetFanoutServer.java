@@ -19,7 +19,7 @@ public final class SleetFanoutServer {
     }
 
     public static void main(String[] argv) throws Exception {
-        ServerArgs args = ServerArgs.parse(argv);
+        ServerArgs args = ServerArgs.parse(argv).requirePlain("SleetFanoutServer");
         Rooms rooms = Rooms.create();
         WebSocketServer server = WebSocketServer.builder()
                 .host("127.0.0.1")
