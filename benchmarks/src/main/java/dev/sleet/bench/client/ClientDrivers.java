@@ -23,7 +23,7 @@ public final class ClientDrivers {
     private static final Map<String, Known> KNOWN = new LinkedHashMap<>();
 
     static {
-        add(new Known("sleet", "Sleet's ws-client (dev.sleet.client.WebSocketClient)", null, SleetClientDriver.ABSENT));
+        add(new Known("sleet", "Sleet's ws-client (dev.sleet.client.WebSocketClient)", SleetClientDriver::new, null));
         add(new Known("netty", "Netty 4.2 WebSocketClientProtocolHandler on NIO", o -> new NettyClientDriver(o, false),
                 null));
         add(new Known("netty-epoll", "Netty 4.2 WebSocketClientProtocolHandler on epoll",

@@ -1,34 +1,82 @@
 package dev.sleet.bench.client;
 
-/**
- * <b>ABSENT DRIVER — not built yet.</b> The slot for Sleet's own client ({@code ws-client},
- * {@code dev.sleet.client.WebSocketClient}), which does not exist on this branch. This class measures nothing and
- * implements nothing: {@link ClientDrivers} lists {@code sleet} as absent with {@link #ABSENT} as the reason, and
- * the benchmark reports {@code "sleet: driver not built yet"} and leaves it out of every run.
- *
- * <p>To plug the client in (once {@code ws-client} can connect):
- * <ol>
- *   <li>add {@code ws-client} (and {@code ws-core}) to {@code benchmarks/pom.xml};</li>
- *   <li>make this class {@code implements ClientDriver} with a constructor {@code SleetClientDriver(Options o)}
- *       building one {@code WebSocketClient} ({@code eventLoops(o.ioThreads())}, {@code workers(o.ioThreads())},
- *       {@code sslContext(o.trustingContext())}); {@code connect(uri, inbound)} calls
- *       {@code client.connect(uri, handler)} with a {@code ConnectionHandler} whose {@code onMessage} passes
- *       {@code Message.Text.text()} to {@code inbound.onText} and {@code Message.Binary.data()} to
- *       {@code inbound.onBinary}, and whose {@code onClose} calls {@code inbound.onClosed(code, reason)}; the
- *       {@code Session} maps {@code sendText}/{@code sendBinary} to {@code Connection.send(...)} (a
- *       {@code SendResult} other than accepted is an error: call {@code inbound.onError}), {@code flush()} to
- *       nothing, and {@code close()} to {@code connection.close(1000, "")} + {@code closeFuture()};
- *       {@code close()} of the driver to {@code client.close()};</li>
- *   <li>in {@link ClientDrivers}, replace the {@code sleet} entry's {@code null, SleetClientDriver.ABSENT} by
- *       {@code SleetClientDriver::new, null}, and delete {@link #ABSENT};</li>
- *   <li>run {@code ClientDriverEchoTest} (it runs every available driver against a real Sleet server) and
- *       {@code ./sleet bench client --clients sleet,netty,jdk}.</li>
- * </ol>
- */
-public final class SleetClientDriver {
-    /** Why the driver is absent; shown by the benchmark. */
-    public static final String ABSENT = "driver not built yet";
+import dev.sleet.client.WebSocketClient;
+import dev.sleet.core.Connection;
+import dev.sleet.core.ConnectionHandler;
+import dev.sleet.core.Message;
+import dev.sleet.core.SendResult;
+import dev.sleet.frame.CloseStatus;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
 
-    private SleetClientDriver() {
+/**
+ * Sleet's own client ({@code ws-client}) as the benchmark drives it: one {@link WebSocketClient} (its event loops
+ * and actor workers sized by {@link Options#ioThreads()}) for every connection, callbacks in each connection's actor,
+ * sends straight to {@link Connection#send} (a reply sent from a callback is written at the end of the actor's turn,
+ * with the others of that turn). wss:// trusts the benchmark's certificate through {@link Options#trustingContext()},
+ * hostname verification on.
+ */
+final class SleetClientDriver implements ClientDriver {
+    private final WebSocketClient client;
+
+    SleetClientDriver(Options options) {
+        WebSocketClient.Builder b = WebSocketClient.builder().eventLoops(options.ioThreads())
+                .workers(options.ioThreads());
+        if (options.trustingContext() != null) {
+            b.sslContext(options.trustingContext());
+        }
+        this.client = b.build();
+    }
+
+    @Override
+    public CompletableFuture<Session> connect(URI uri, Inbound inbound) {
+        return client.connect(uri, new ConnectionHandler() {
+            @Override
+            public void onMessage(Connection connection, Message message) {
+                switch (message) {
+                    case Message.Text t -> inbound.onText(t.text());
+                    case Message.Binary b -> inbound.onBinary(b.data());
+                }
+            }
+
+            @Override
+            public void onClose(Connection connection, CloseStatus status) {
+                inbound.onClosed(status.code(), status.reason());
+            }
+        }).thenApply(c -> new SleetSession(c, inbound));
+    }
+
+    private record SleetSession(Connection connection, Inbound inbound) implements Session {
+        @Override
+        public void sendText(String text) {
+            check(connection.send(text));
+        }
+
+        @Override
+        public void sendBinary(byte[] data) {
+            check(connection.send(data));
+        }
+
+        private void check(SendResult r) {
+            if (!r.isEnqueued()) {
+                inbound.onError(new IllegalStateException("send " + r));
+            }
+        }
+
+        @Override
+        public void flush() {
+            // nothing is held past the actor's turn
+        }
+
+        @Override
+        public CompletableFuture<Void> close() {
+            connection.close(1000, "");
+            return connection.closeFuture().toCompletableFuture().thenApply(s -> null);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
     }
 }

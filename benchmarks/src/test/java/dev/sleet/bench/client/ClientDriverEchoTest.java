@@ -62,7 +62,9 @@ class ClientDriverEchoTest {
         "netty, ascii, 32, false", "netty, mixed, 700, false", "netty, binary, 4096, false", "netty, mixed, 300, true",
         "netty-epoll, ascii, 32, false", "netty-epoll, binary, 70000, false",
         "jdk, ascii, 32, false", "jdk, mixed, 700, false", "jdk, binary, 4096, false", "jdk, mixed, 300, true",
-        "jdk, binary, 70000, false"})
+        "jdk, binary, 70000, false",
+        "sleet, ascii, 32, false", "sleet, mixed, 700, false", "sleet, binary, 4096, false", "sleet, mixed, 300, true",
+        "sleet, binary, 70000, false"})
     void echoRepliesAllCheckedInOrder(String name, String payload, int size, boolean tls) throws Exception {
         try (ClientDriver d = driver(name)) {
             EchoWorkload echo = new EchoWorkload(d, uri(tls), 4, 4, payload, size);
@@ -83,7 +85,7 @@ class ClientDriverEchoTest {
 
     /** wss:// trusts only the certificate given: a driver trusting another one does not connect. */
     @ParameterizedTest
-    @ValueSource(strings = {"netty", "jdk"})
+    @ValueSource(strings = {"netty", "jdk", "sleet"})
     void wssRefusesACertificateItDoesNotTrust(String name, @TempDir Path dir) throws Exception {
         TestCertificates.Issued other = TestCertificates.issue(dir, "localhost", "EC", 1, 30);
         try (ClientDriver d = ClientDrivers.create(name,
@@ -119,7 +121,8 @@ class ClientDriverEchoTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"netty:false", "netty:true", "netty-epoll:false", "jdk:false", "jdk:true"})
+    @ValueSource(strings = {"netty:false", "netty:true", "netty-epoll:false", "jdk:false", "jdk:true", "sleet:false",
+        "sleet:true"})
     void connectCyclesCloseWith1000(String spec) throws Exception {
         String name = spec.substring(0, spec.indexOf(':'));
         boolean tls = spec.endsWith("true");
