@@ -23,6 +23,13 @@ public interface Connection {
     Optional<String> subprotocol();
 
     /**
+     * The extension agreed in the opening handshake, as its {@code Sec-WebSocket-Extensions} value (for example
+     * {@code permessage-deflate; client_max_window_bits=10}); empty when none was. At most one codec extension is
+     * agreed per connection.
+     */
+    Optional<String> extension();
+
+    /**
      * The client's address: the socket's peer, or — behind a load balancer — the client named by the PROXY
      * protocol header ({@code WebSocketServer.Builder.proxyProtocol}) or by a trusted proxy's {@code Forwarded} or
      * {@code X-Forwarded-For} ({@code trustedProxies}); the same as {@code request().remoteAddress()} once the

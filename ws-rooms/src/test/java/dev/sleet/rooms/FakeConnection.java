@@ -91,6 +91,11 @@ final class FakeConnection implements Connection {
     }
 
     @Override
+    public Optional<String> extension() {
+        return Optional.empty();
+    }
+
+    @Override
     public InetSocketAddress remoteAddress() {
         return null;
     }

@@ -57,6 +57,13 @@ public final class ConnectionFacade implements Connection {
     private final Metrics metrics;
     volatile boolean open;
     volatile UpgradeRequest request;
+    /** The agreed extension's header value, or null; set with the subprotocol. */
+    private volatile String extension;
+
+    @Override
+    public Optional<String> extension() {
+        return Optional.ofNullable(extension);
+    }
 
     /** The request this connection was opened with (on a server, set on the loop before the decision). */
     public void request(UpgradeRequest request) {
@@ -88,8 +95,10 @@ public final class ConnectionFacade implements Connection {
     }
 
     /** The handler accepted: what the API reports from now on. The actor, before {@code open} is published. */
-    void accepted(String chosenSubprotocol, Object handlerState, OutboundTransform outboundTransform) {
+    void accepted(String chosenSubprotocol, String agreedExtension, Object handlerState,
+            OutboundTransform outboundTransform) {
         this.subprotocol = chosenSubprotocol;
+        this.extension = agreedExtension;
         this.state = handlerState;
         if (outboundTransform != null) {
             Object lock = new Object();

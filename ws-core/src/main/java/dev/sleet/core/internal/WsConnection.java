@@ -357,7 +357,10 @@ public abstract class WsConnection implements EventLoop.Handler, Flusher.Owner, 
      */
     boolean acceptUpgrade(ByteBuffer response, FrameExtension extension, String chosenSubprotocol,
             Object handlerState) {
-        facade.accepted(chosenSubprotocol, handlerState, extension == null ? null : extension.newOutboundTransform());
+        String agreed = extension instanceof dev.sleet.handshake.spi.ExtensionAgreement a ? a.response().format()
+                : null;
+        facade.accepted(chosenSubprotocol, agreed, handlerState,
+                extension == null ? null : extension.newOutboundTransform());
         if (response != null ? !outbound.offerPinned(response) : outbound.isSealed()) {
             facade.releaseTransform();
             return false;
