@@ -51,7 +51,7 @@ public interface Connection {
 
     /**
      * Sends a ping with up to 125 bytes of payload (RFC 6455 §5.5.2). It counts against the outbound cap like data;
-     * once {@link SendResult#ENQUEUED} it counts in {@link ServerMetrics#pingsSent()}.
+     * once {@link SendResult#ENQUEUED} it counts in the side's {@code pingsSent} metric (the server's {@code ServerMetrics}).
      */
     SendResult ping(ByteBuffer payload);
 
@@ -79,7 +79,7 @@ public interface Connection {
 
     /**
      * Sends {@code message} to this connection's actor; the handler receives it in
-     * {@link WebSocketHandler#onInfo}, in the same mailbox as (and ordered with) the connection's frames
+     * {@link ConnectionHandler#onInfo}, in the same mailbox as (and ordered with) the connection's frames
      * Returns false when the connection's actor has ended.
      */
     boolean tell(Object message);
@@ -98,7 +98,7 @@ public interface Connection {
     java.util.concurrent.CompletionStage<CloseStatus> closeFuture();
 
     /**
-     * The state the handler attached when it accepted the connection ({@link ConnectDecision#accept(Object)}), as
+     * The state the handler attached when it accepted the connection (on a server, {@code ConnectDecision.accept(state)}; a client connection has none), as
      * a {@code type}: {@code Member m = connection.state(Member.class)}; null when none was attached. For data that
      * changes while the connection lives, attach a mutable object of your own (one per connection) as the state.
      *
@@ -138,7 +138,7 @@ public interface Connection {
     /**
      * False from the moment the outbound queue reaches the high-water mark ({@code writeHighWater} on the builder,
      * by default half of {@code maxQueuedBytes}) until it falls below the low-water mark ({@code writeLowWater}, by
-     * default a quarter); the handler hears of the second edge in {@link WebSocketHandler#onWritable}. A producer
+     * default a quarter); the handler hears of the second edge in {@link ConnectionHandler#onWritable}. A producer
      * that sends only while this is true stays under the high-water mark plus one message, far from the cap, so it
      * is never cut with 1008 however slowly the peer reads. Also false once the connection is closed.
      */

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A piece of an incoming data message, as a handler that {@linkplain WebSocketHandler#receivesFragments() receives
+ * A piece of an incoming data message, as a handler that {@linkplain ConnectionHandler#receivesFragments() receives
  * fragments} gets it (RFC 6455 §5.4): pieces arrive in order, each as the bytes reached the server (not
  * necessarily one per frame), and the piece with {@link #isLast()} set ends the message (it may be empty). The
  * whole message is never buffered by the server.

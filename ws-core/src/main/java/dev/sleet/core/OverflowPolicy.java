@@ -2,7 +2,7 @@ package dev.sleet.core;
 
 /**
  * What a connection does when a send would take its queued outbound bytes over the configured cap
- * ({@link WebSocketServer.Builder#maxQueuedBytes(long)}) — the slow-consumer policy.
+ * ({@code maxQueuedBytes} on the server or client builder) — the slow-consumer policy.
  */
 public enum OverflowPolicy {
     /** Close the connection with 1008 (policy violation), discarding what it had not yet written. The default. */

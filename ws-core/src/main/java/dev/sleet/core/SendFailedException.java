@@ -7,7 +7,7 @@ import java.util.Optional;
  * Why a send made with {@link Connection#sendAsync(String)} (or a sibling) will never reach the peer: the send was
  * refused at once ({@link #result()} is {@link SendResult#DROPPED} or {@link SendResult#CLOSED}), or the connection
  * ended before the message's last byte was written ({@link #result()} is {@link SendResult#CLOSED} and
- * {@link #closeStatus()} holds the status the connection ended with, as {@link WebSocketHandler#onClose} reports it).
+ * {@link #closeStatus()} holds the status the connection ended with, as {@link ConnectionHandler#onClose} reports it).
  * It carries no stack trace: it reports an outcome, not a bug.
  */
 public final class SendFailedException extends Exception {
