@@ -1,6 +1,7 @@
 /** Runnable examples: an echo server and a chat server, each started by the {@code ./sleet} launcher. */
 module dev.sleet.examples {
     requires dev.sleet.server;
+    requires dev.sleet.client; // LineClient: ./sleet client
     requires dev.sleet.rooms;
     requires dev.sleet.deflate; // --deflate: permessage-deflate (also found by ServiceLoader)
     requires dev.sleet.rooms.redis; // ./sleet chat --redis: one node of a cluster

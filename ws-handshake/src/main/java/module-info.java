@@ -12,7 +12,7 @@ module dev.sleet.handshake {
     exports dev.sleet.handshake.spi;
 
     // Internal: the server builds the request views handlers read (ServerRequests); no one else may
-    exports dev.sleet.handshake.internal to dev.sleet.server;
+    exports dev.sleet.handshake.internal to dev.sleet.server, dev.sleet.client;
 
     // Services
     uses dev.sleet.handshake.spi.ExtensionProvider;

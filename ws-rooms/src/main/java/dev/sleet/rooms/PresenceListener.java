@@ -1,6 +1,6 @@
 package dev.sleet.rooms;
 
-import dev.sleet.server.Connection;
+import dev.sleet.core.Connection;
 
 /**
  * Hears local joins and leaves. Called on the thread that changed membership — a handler's actor, or an event

@@ -3,9 +3,9 @@ package dev.sleet.rooms;
 import dev.sleet.actor.ActorRef;
 import dev.sleet.frame.CloseStatus;
 import dev.sleet.handshake.UpgradeRequest;
-import dev.sleet.server.Connection;
-import dev.sleet.server.PreparedMessage;
-import dev.sleet.server.SendResult;
+import dev.sleet.core.Connection;
+import dev.sleet.core.PreparedMessage;
+import dev.sleet.core.SendResult;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +91,11 @@ final class FakeConnection implements Connection {
     }
 
     @Override
+    public Optional<String> extension() {
+        return Optional.empty();
+    }
+
+    @Override
     public InetSocketAddress remoteAddress() {
         return null;
     }
@@ -148,7 +153,7 @@ final class FakeConnection implements Connection {
     /** A fake writes nothing: a queued message counts as written at once. */
     private static CompletionStage<Void> result(SendResult r) {
         return r == SendResult.ENQUEUED ? java.util.concurrent.CompletableFuture.completedFuture(null)
-                : java.util.concurrent.CompletableFuture.failedFuture(new dev.sleet.server.SendFailedException(r, null));
+                : java.util.concurrent.CompletableFuture.failedFuture(new dev.sleet.core.SendFailedException(r, null));
     }
 
     @Override
@@ -157,12 +162,12 @@ final class FakeConnection implements Connection {
     }
 
     @Override
-    public dev.sleet.server.MessageStream streamText() {
+    public dev.sleet.core.MessageStream streamText() {
         throw new UnsupportedOperationException("not used by the rooms tests");
     }
 
     @Override
-    public dev.sleet.server.MessageStream streamBinary() {
+    public dev.sleet.core.MessageStream streamBinary() {
         throw new UnsupportedOperationException("not used by the rooms tests");
     }
 

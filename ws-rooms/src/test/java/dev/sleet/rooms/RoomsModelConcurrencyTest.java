@@ -80,7 +80,7 @@ class RoomsModelConcurrencyTest {
             assertTrue(rooms.count(r) > 0, "seed " + seed + ": empty room " + r + " remains");
         }
         Map<String, Set<Long>> actual = rooms.rooms().stream().collect(Collectors.toMap(r -> r,
-                r -> rooms.members(r).stream().map(dev.sleet.server.Connection::id).collect(Collectors.toSet())));
+                r -> rooms.members(r).stream().map(dev.sleet.core.Connection::id).collect(Collectors.toSet())));
         assertEquals(expected, actual, "seed " + seed);
     }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sleet.server.SendResult;
+import dev.sleet.core.SendResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -75,12 +75,12 @@ class RoomsOperationsTest {
         List<String> events = new ArrayList<>();
         AutoCloseable sub = rooms.onPresence(new PresenceListener() {
             @Override
-            public void joined(String room, dev.sleet.server.Connection conn, int members) {
+            public void joined(String room, dev.sleet.core.Connection conn, int members) {
                 events.add("+" + conn.id() + "@" + room + "=" + members);
             }
 
             @Override
-            public void left(String room, dev.sleet.server.Connection conn, int members) {
+            public void left(String room, dev.sleet.core.Connection conn, int members) {
                 events.add("-" + conn.id() + "@" + room + "=" + members);
             }
         });

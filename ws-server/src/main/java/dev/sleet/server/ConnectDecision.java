@@ -1,5 +1,7 @@
 package dev.sleet.server;
 
+import dev.sleet.core.Connection;
+
 import dev.sleet.handshake.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;

@@ -1,5 +1,7 @@
 package dev.sleet.server;
 
+import dev.sleet.core.Connection;
+
 import dev.sleet.handshake.HttpResponse;
 import dev.sleet.handshake.HttpServerRequest;
 

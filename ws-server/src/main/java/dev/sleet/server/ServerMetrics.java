@@ -1,5 +1,8 @@
 package dev.sleet.server;
 
+import dev.sleet.core.Connection;
+import dev.sleet.core.SendResult;
+
 /**
  * A snapshot of a server's counters, read with {@link WebSocketServer#metrics()}. Counters are totals since the
  * server started, except {@link #openConnections()} and {@link #queuedBytes()}, which are current.

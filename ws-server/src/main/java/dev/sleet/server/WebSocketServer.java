@@ -1,5 +1,8 @@
 package dev.sleet.server;
 
+import dev.sleet.core.Connection;
+import dev.sleet.core.OverflowPolicy;
+
 import dev.sleet.actor.ActorSystem;
 import dev.sleet.handshake.ExtensionProviders;
 import dev.sleet.handshake.HttpLimits;

@@ -1,5 +1,7 @@
 package dev.sleet.server;
 
+import dev.sleet.core.Connection;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,5 +1,12 @@
 package dev.sleet.server;
 
+import dev.sleet.core.Connection;
+import dev.sleet.core.Message;
+import dev.sleet.core.SendResult;
+import dev.sleet.core.MessageStream;
+import dev.sleet.core.Fragment;
+import dev.sleet.core.SendFailedException;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,8 @@
 package dev.sleet.server;
 
+import dev.sleet.core.Connection;
+import dev.sleet.core.Message;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sleet.handshake.HttpResponse;

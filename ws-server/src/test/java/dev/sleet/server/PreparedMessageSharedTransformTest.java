@@ -1,5 +1,7 @@
 package dev.sleet.server;
 
+import dev.sleet.core.PreparedMessage;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,5 +1,8 @@
 package dev.sleet.server;
 
+import dev.sleet.core.Connection;
+import dev.sleet.core.Message;
+
 import dev.sleet.frame.CloseStatus;
 import dev.sleet.handshake.UpgradeRequest;
 import java.util.Map;

@@ -1,5 +1,10 @@
 package dev.sleet.server;
 
+import dev.sleet.core.Connection;
+import dev.sleet.core.SendResult;
+import dev.sleet.core.OverflowPolicy;
+import dev.sleet.core.SendFailedException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

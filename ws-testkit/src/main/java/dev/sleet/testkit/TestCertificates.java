@@ -36,13 +36,28 @@ public final class TestCertificates {
      */
     public static Issued issue(Path dir, String cn, String keyAlg, int validFromDaysAgo, int validityDays)
             throws IOException, GeneralSecurityException, InterruptedException {
+        return issue(dir, cn, keyAlg, validFromDaysAgo, validityDays, "dns:" + cn + ",dns:localhost,ip:127.0.0.1");
+    }
+
+    /**
+     * Issues a valid RSA certificate for {@code cn} whose SAN is exactly {@code san} (keytool syntax, e.g.
+     * {@code dns:other.example}): for hostname-verification tests, a certificate that does not name the host a
+     * client connects to.
+     */
+    public static Issued issueWithSan(Path dir, String cn, String san)
+            throws IOException, GeneralSecurityException, InterruptedException {
+        return issue(dir, cn, "RSA", 1, 30, san);
+    }
+
+    private static Issued issue(Path dir, String cn, String keyAlg, int validFromDaysAgo, int validityDays,
+            String san) throws IOException, GeneralSecurityException, InterruptedException {
         Files.createDirectories(dir);
         Path store = dir.resolve(cn + "-" + keyAlg + ".p12");
         Files.deleteIfExists(store);
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "k", "-keyalg", keyAlg,
                 "-keysize", keyAlg.equals("EC") ? "256" : "2048", "-dname", "CN=" + cn,
-                "-ext", "SAN=dns:" + cn + ",dns:localhost,ip:127.0.0.1",
+                "-ext", "SAN=" + san,
                 "-startdate", "-" + validFromDaysAgo + "d", "-validity", Integer.toString(validityDays),
                 "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit",
                 "-keypass", "changeit").redirectErrorStream(true).start();

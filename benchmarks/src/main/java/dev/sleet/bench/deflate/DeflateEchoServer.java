@@ -2,7 +2,7 @@ package dev.sleet.bench.deflate;
 
 import dev.sleet.deflate.DeflateConfig;
 import dev.sleet.deflate.PerMessageDeflate;
-import dev.sleet.server.Message;
+import dev.sleet.core.Message;
 import dev.sleet.server.WebSocketHandler;
 import dev.sleet.server.WebSocketServer;
 import io.netty.bootstrap.ServerBootstrap;
@@ -79,7 +79,7 @@ public final class DeflateEchoServer {
         WebSocketServer.Builder b = WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(2).workers(2)
                 .handler(new WebSocketHandler() {
                     @Override
-                    public void onMessage(dev.sleet.server.Connection c, Message m) {
+                    public void onMessage(dev.sleet.core.Connection c, Message m) {
                         switch (m) {
                             case Message.Text t -> c.send(t.text());
                             case Message.Binary bin -> c.send(bin.data());

@@ -57,7 +57,7 @@ public final class JavaWebSocketFanoutServer extends WebSocketServer {
     }
 
     public static void main(String[] argv) throws Exception {
-        ServerArgs args = ServerArgs.parse(argv);
+        ServerArgs args = ServerArgs.parse(argv).requirePlain("JavaWebSocketFanoutServer");
         new JavaWebSocketFanoutServer(args.port(), args.threads()).run();
     }
 }

@@ -141,7 +141,7 @@ public final class NettyExpertFanoutServer {
     }
 
     public static void main(String[] argv) throws Exception {
-        ServerArgs args = ServerArgs.parse(argv);
+        ServerArgs args = ServerArgs.parse(argv).requirePlain("NettyExpertFanoutServer");
         Map<EventLoop, LoopMembers> loops = new ConcurrentHashMap<>();
         NettyTransport transport = NettyTransport.of(args);
         EventLoopGroup boss = transport.group(1);

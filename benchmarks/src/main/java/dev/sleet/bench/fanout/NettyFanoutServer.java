@@ -58,7 +58,7 @@ public final class NettyFanoutServer {
     }
 
     public static void main(String[] argv) throws Exception {
-        ServerArgs args = ServerArgs.parse(argv);
+        ServerArgs args = ServerArgs.parse(argv).requirePlain("NettyFanoutServer");
         ChannelGroup members = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         NettyTransport transport = NettyTransport.of(args);
         EventLoopGroup boss = transport.group(1);

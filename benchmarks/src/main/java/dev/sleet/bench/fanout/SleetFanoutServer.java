@@ -2,8 +2,8 @@ package dev.sleet.bench.fanout;
 
 import dev.sleet.bench.load.ServerArgs;
 import dev.sleet.rooms.Rooms;
-import dev.sleet.server.Connection;
-import dev.sleet.server.Message;
+import dev.sleet.core.Connection;
+import dev.sleet.core.Message;
 import dev.sleet.server.WebSocketHandler;
 import dev.sleet.server.WebSocketServer;
 
@@ -19,7 +19,7 @@ public final class SleetFanoutServer {
     }
 
     public static void main(String[] argv) throws Exception {
-        ServerArgs args = ServerArgs.parse(argv);
+        ServerArgs args = ServerArgs.parse(argv).requirePlain("SleetFanoutServer");
         Rooms rooms = Rooms.create();
         WebSocketServer server = WebSocketServer.builder()
                 .host("127.0.0.1")

@@ -49,7 +49,7 @@ public final class VertxFanoutServer {
     }
 
     public static void main(String[] argv) throws Exception {
-        ServerArgs args = ServerArgs.parse(argv);
+        ServerArgs args = ServerArgs.parse(argv).requirePlain("VertxFanoutServer");
         Set<ServerWebSocket> members = ConcurrentHashMap.newKeySet();
         Vertx vertx = VertxEchoServer.vertx(args);
         vertx.deployVerticle(() -> new FanoutVerticle(args.port(), members),

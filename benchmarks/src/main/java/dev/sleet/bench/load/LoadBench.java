@@ -5,18 +5,14 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
@@ -60,9 +56,7 @@ public final class LoadBench {
     }
 
     /** Identical for every server (and the client): fixed heap, G1, Netty's leak detector off. */
-    static final List<String> JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC",
-            "-Dio.netty.leakDetection.level=disabled", "--sun-misc-unsafe-memory-access=allow",
-            "--enable-native-access=ALL-UNNAMED");
+    static final List<String> JVM_FLAGS = BenchJvms.JVM_FLAGS;
 
     /** One echo case: connections, message size, messages in flight per connection, payload kind. */
     record EchoCase(String key, String name, int conns, int size, int depth, String payload) {
@@ -122,21 +116,6 @@ public final class LoadBench {
         /** Errors, dropped connections and lost replies, summed. */
         long problems() {
             return (long) (num("errors") + num("dropped") + num("lost"));
-        }
-    }
-
-    /** A server process, its standard input and the {@code STATS} lines it printed. */
-    record Server(Process process, Writer in, BlockingQueue<String> stats) {
-        long pid() {
-            return process.pid();
-        }
-
-        /** Bytes the server's JVM has allocated so far; -1 when it did not answer within 5 s. */
-        long allocated() throws Exception {
-            in.write("STATS\n");
-            in.flush();
-            String line = stats.poll(5, TimeUnit.SECONDS);
-            return line == null ? -1 : Long.parseLong(line.substring(line.indexOf('=') + 1));
         }
     }
 
@@ -218,15 +197,6 @@ public final class LoadBench {
         return names;
     }
 
-    /** Round r's order: the list rotated by r (A B C, B C A, C A B, ...). */
-    private static List<String> order(List<String> names, int r) {
-        List<String> o = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            o.add(names.get((i + r) % names.size()));
-        }
-        return o;
-    }
-
     // ---------------------------------------------------------------------------------------- echo
 
     private void echo() throws Exception {
@@ -238,7 +208,7 @@ public final class LoadBench {
             Map<String, List<Run>> runs = new LinkedHashMap<>();
             names.forEach(n -> runs.put(n, new ArrayList<>()));
             for (int r = 0; r < rounds; r++) {
-                for (String s : order(names, r)) {
+                for (String s : BenchJvms.order(names, r)) {
                     runs.get(s).add(measured(s, ECHO_SERVERS.get(s), List.of("--mode", "echo", "--conns",
                             "" + c.conns(), "--size", "" + c.size(), "--depth", "" + c.depth(), "--payload",
                             c.payload(), "--threads", "2", "--sources", c.conns() > 500 ? "8" : "1", "--warmup",
@@ -261,7 +231,7 @@ public final class LoadBench {
             Map<String, List<Run>> runs = new LinkedHashMap<>();
             names.forEach(n -> runs.put(n, new ArrayList<>()));
             for (int r = 0; r < rounds; r++) {
-                for (String s : order(names, r)) {
+                for (String s : BenchJvms.order(names, r)) {
                     runs.get(s).add(measured(s, FANOUT_SERVERS.get(s), List.of("--mode", "fanout", "--conns",
                             "" + c.members(), "--size", "" + c.size(), "--payload", c.payload(), "--window",
                             "" + c.window(), "--threads", "2", "--sources", "8", "--warmup", "" + warmup,
@@ -335,7 +305,7 @@ public final class LoadBench {
         Map<String, List<double[]>> runs = new LinkedHashMap<>();
         names.forEach(n -> runs.put(n, new ArrayList<>()));
         for (int r = 0; r < rounds; r++) {
-            for (String s : order(names, r)) {
+            for (String s : BenchJvms.order(names, r)) {
                 runs.get(s).add(idleRun(s, ECHO_SERVERS.get(s), "idle r" + r));
             }
         }
@@ -377,7 +347,7 @@ public final class LoadBench {
     private double[] idleRun(String name, List<String> main, String label) throws Exception {
         int port = freePort();
         int low = idleConns / 5;
-        Server server = startServer(main, port, name.equals("sleet-base") ? label + " [base]" : label);
+        BenchJvms.Server server = startServer(main, port, name.equals("sleet-base") ? label + " [base]" : label);
         Process client = null;
         try {
             client = new ProcessBuilder(clientCommand(List.of("--mode", "idle", "--port", "" + port, "--conns",
@@ -437,7 +407,7 @@ public final class LoadBench {
     private Run measured(String name, List<String> main, List<String> clientArgs, String label, String countKey)
             throws Exception {
         int port = freePort();
-        Server server = startServer(main, port, name.equals("sleet-base") ? label + " [base]" : label);
+        BenchJvms.Server server = startServer(main, port, name.equals("sleet-base") ? label + " [base]" : label);
         Process client = null;
         try {
             List<String> args = new ArrayList<>(clientArgs);
@@ -490,7 +460,7 @@ public final class LoadBench {
         }
     }
 
-    private Server startServer(List<String> main, int port, String label) throws Exception {
+    private BenchJvms.Server startServer(List<String> main, int port, String label) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(JVM_FLAGS);
@@ -505,30 +475,7 @@ public final class LoadBench {
         cmd.addAll(List.of("-cp", cp));
         cmd.addAll(main);
         cmd.addAll(List.of("--port", "" + port, "--threads", "2"));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        try {
-            expect(out, "LISTENING", label + " server");
-        } catch (IOException e) {
-            stop(p);
-            throw e;
-        }
-        BlockingQueue<String> stats = new LinkedBlockingQueue<>();
-        // keep draining its output so it never blocks on a full pipe; STATS answers go to the queue
-        Thread drain = new Thread(() -> {
-            try {
-                for (String line; (line = out.readLine()) != null; ) {
-                    if (line.startsWith("STATS ")) {
-                        stats.add(line);
-                    }
-                }
-            } catch (IOException ignored) {
-                // process gone
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return new Server(p, new OutputStreamWriter(p.getOutputStream(), StandardCharsets.US_ASCII), stats);
+        return BenchJvms.startServer(cmd, label);
     }
 
     private List<String> clientCommand(List<String> args) {
@@ -541,34 +488,15 @@ public final class LoadBench {
     }
 
     private static void stop(Process p) throws InterruptedException {
-        p.destroy(); // SIGTERM: lets a JFR recording be written
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        BenchJvms.stop(p);
     }
 
-    /** Reads lines until one starts with {@code prefix}; fails on end of output or after 10 minutes. */
     private static String expect(BufferedReader out, String prefix, String label) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-        String line;
-        while ((line = out.readLine()) != null) {
-            if (line.startsWith(prefix)) {
-                return line;
-            }
-            if (line.startsWith("FAILED")) {
-                System.out.println("  " + label + ": " + line);
-            }
-            if (System.nanoTime() > deadline) {
-                break;
-            }
-        }
-        throw new IOException(label + ": output ended before " + prefix);
+        return BenchJvms.expect(out, prefix, label);
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return BenchJvms.freePort();
     }
 
     private void fullGc(long pid) throws Exception {
@@ -601,10 +529,7 @@ public final class LoadBench {
     }
 
     static double medianOfValues(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        return BenchJvms.median(v);
     }
 
     private static String perRun(List<Run> rs, ToDoubleFunction<Run> f, String format) {

@@ -58,12 +58,12 @@ import org.HdrHistogram.Histogram;
  */
 public final class LoadClient {
     private static final int OP_CONT = 0;
-    static final int OP_TEXT = 1;
-    static final int OP_BINARY = 2;
+    public static final int OP_TEXT = 1;
+    public static final int OP_BINARY = 2;
     private static final int OP_CLOSE = 8;
     private static final int OP_PING = 9;
     /** Payload bytes [0, SEQ) hold the message's sequence number in hexadecimal. */
-    static final int SEQ = 16;
+    public static final int SEQ = 16;
 
     // ---------------------------------------------------------------------------------------- options
     private String mode = "echo";
@@ -144,7 +144,7 @@ public final class LoadClient {
      * the rest is ASCII letters, mixed-script UTF-8 (whole characters; ASCII fills the last bytes a character
      * would not fit in) or random bytes.
      */
-    static byte[] payload(String kind, int size) {
+    public static byte[] payload(String kind, int size) {
         if (size < SEQ) {
             throw new IllegalArgumentException("--size must be at least " + SEQ);
         }
@@ -180,12 +180,12 @@ public final class LoadClient {
         return p;
     }
 
-    static int opcodeOf(String kind) {
+    public static int opcodeOf(String kind) {
         return kind.equals("binary") ? OP_BINARY : OP_TEXT;
     }
 
     /** Share of the payload's bytes that belong to multi-byte UTF-8 characters (for the report). */
-    static double nonAsciiShare(byte[] p) {
+    public static double nonAsciiShare(byte[] p) {
         int n = 0;
         for (int i = SEQ; i < p.length; i++) {
             n += p[i] < 0 ? 1 : 0;
@@ -291,7 +291,7 @@ public final class LoadClient {
         }
     }
 
-    static long parseHex(byte[] a, int off) {
+    public static long parseHex(byte[] a, int off) {
         long v = 0;
         for (int i = 0; i < SEQ; i++) {
             int c = a[off + i];
@@ -304,7 +304,7 @@ public final class LoadClient {
         return v;
     }
 
-    static void putHex(byte[] a, int off, long v) {
+    public static void putHex(byte[] a, int off, long v) {
         for (int i = SEQ - 1; i >= 0; i--) {
             int d = (int) (v & 0xF);
             a[off + i] = (byte) (d < 10 ? '0' + d : 'a' + d - 10);

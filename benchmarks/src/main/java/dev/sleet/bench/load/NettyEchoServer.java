@@ -49,7 +49,7 @@ public final class NettyEchoServer {
     }
 
     public static void main(String[] argv) throws Exception {
-        ServerArgs args = ServerArgs.parse(argv);
+        ServerArgs args = ServerArgs.parse(argv).requirePlain("NettyEchoServer");
         NettyTransport transport = NettyTransport.of(args);
         EventLoopGroup boss = transport.group(1);
         EventLoopGroup workers = transport.group(args.threads());

@@ -5,10 +5,14 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /**
  * The command line every benchmark server takes: {@code --port N} (required), {@code --threads N} (I/O threads;
  * default one per core) and {@code --transport nio|epoll} (for the Netty and Vert.x peers; Sleet has NIO only).
+ * {@code --tls-port N --tls-cert FILE --tls-key FILE} (Sleet's echo server only, for the client benchmark) also
+ * serves wss:// on a second port with that PEM certificate and key; a server that does not serve TLS refuses them
+ * ({@link #requirePlain}).
  * Each server prints {@code LISTENING <port>} on standard output once it accepts connections, which is what the
  * orchestrator waits for, and runs until it is killed.
  *
@@ -17,19 +21,26 @@ import java.nio.charset.StandardCharsets;
  * ({@code com.sun.management.ThreadMXBean#getTotalThreadAllocatedBytes}). The orchestrator samples it before and
  * after the measured window to report the server's allocation per message, for every server the same way.
  */
-public record ServerArgs(int port, int threads, String transport) {
+public record ServerArgs(int port, int threads, String transport, int tlsPort, Path tlsCert, Path tlsKey) {
 
     public static ServerArgs parse(String[] argv) {
         int port = -1;
         int threads = Runtime.getRuntime().availableProcessors();
         String transport = "nio";
+        int tlsPort = -1;
+        Path tlsCert = null;
+        Path tlsKey = null;
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--port" -> port = Integer.parseInt(argv[++i]);
                 case "--threads" -> threads = Integer.parseInt(argv[++i]);
                 case "--transport" -> transport = argv[++i];
+                case "--tls-port" -> tlsPort = Integer.parseInt(argv[++i]);
+                case "--tls-cert" -> tlsCert = Path.of(argv[++i]);
+                case "--tls-key" -> tlsKey = Path.of(argv[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + argv[i]
-                        + "; usage: --port N [--threads N] [--transport nio|epoll]");
+                        + "; usage: --port N [--threads N] [--transport nio|epoll]"
+                        + " [--tls-port N --tls-cert FILE --tls-key FILE]");
             }
         }
         if (port <= 0) {
@@ -38,7 +49,23 @@ public record ServerArgs(int port, int threads, String transport) {
         if (!transport.equals("nio") && !transport.equals("epoll")) {
             throw new IllegalArgumentException("--transport must be nio or epoll, not " + transport);
         }
-        return new ServerArgs(port, threads, transport);
+        if ((tlsPort > 0) != (tlsCert != null) || (tlsCert != null) != (tlsKey != null)) {
+            throw new IllegalArgumentException("--tls-port, --tls-cert and --tls-key go together");
+        }
+        return new ServerArgs(port, threads, transport, tlsPort, tlsCert, tlsKey);
+    }
+
+    /** True when wss:// was asked for on {@link #tlsPort()}. */
+    public boolean tls() {
+        return tlsPort > 0;
+    }
+
+    /** Fails for a server that has no TLS listener when one was asked for. */
+    public ServerArgs requirePlain(String server) {
+        if (tls()) {
+            throw new IllegalArgumentException(server + " serves plain ws:// only; --tls-port is not supported");
+        }
+        return this;
     }
 
     public boolean epoll() {

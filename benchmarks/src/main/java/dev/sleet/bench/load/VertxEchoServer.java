@@ -48,7 +48,7 @@ public final class VertxEchoServer {
     }
 
     public static void main(String[] argv) throws Exception {
-        ServerArgs args = ServerArgs.parse(argv);
+        ServerArgs args = ServerArgs.parse(argv).requirePlain("VertxEchoServer");
         Vertx vertx = vertx(args);
         vertx.deployVerticle(() -> new EchoVerticle(args.port()), new DeploymentOptions().setInstances(args.threads()))
                 .await();

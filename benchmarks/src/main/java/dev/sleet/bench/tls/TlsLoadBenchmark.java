@@ -1,7 +1,7 @@
 package dev.sleet.bench.tls;
 
-import dev.sleet.server.Connection;
-import dev.sleet.server.Message;
+import dev.sleet.core.Connection;
+import dev.sleet.core.Message;
 import dev.sleet.server.TlsConfig;
 import dev.sleet.server.WebSocketHandler;
 import dev.sleet.server.WebSocketServer;

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sleet.frame.Opcode;
 import dev.sleet.frame.Rsv;
-import dev.sleet.server.Connection;
-import dev.sleet.server.Fragment;
-import dev.sleet.server.Message;
-import dev.sleet.server.MessageStream;
-import dev.sleet.server.SendResult;
+import dev.sleet.core.Connection;
+import dev.sleet.core.Fragment;
+import dev.sleet.core.Message;
+import dev.sleet.core.MessageStream;
+import dev.sleet.core.SendResult;
 import dev.sleet.server.WebSocketHandler;
 import dev.sleet.server.WebSocketServer;
 import dev.sleet.testkit.ClientDeflate;

@@ -2,7 +2,7 @@ package dev.sleet.examples.guide;
 
 import dev.sleet.rooms.Rooms;
 import dev.sleet.rooms.redis.RedisBackplane;
-import dev.sleet.server.OverflowPolicy;
+import dev.sleet.core.OverflowPolicy;
 import dev.sleet.server.WebSocketHandler;
 import dev.sleet.server.WebSocketServer;
 import java.time.Duration;

@@ -2,11 +2,11 @@ package dev.sleet.examples.guide;
 
 import dev.sleet.frame.CloseStatus;
 import dev.sleet.handshake.UpgradeRequest;
-import dev.sleet.server.Connection;
-import dev.sleet.server.Fragment;
-import dev.sleet.server.Message;
-import dev.sleet.server.MessageStream;
-import dev.sleet.server.SendResult;
+import dev.sleet.core.Connection;
+import dev.sleet.core.Fragment;
+import dev.sleet.core.Message;
+import dev.sleet.core.MessageStream;
+import dev.sleet.core.SendResult;
 import dev.sleet.server.WebSocketHandler;
 import java.io.IOException;
 import java.nio.ByteBuffer;

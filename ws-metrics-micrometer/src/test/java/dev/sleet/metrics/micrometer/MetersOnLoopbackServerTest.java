@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sleet.rooms.Rooms;
-import dev.sleet.server.Connection;
-import dev.sleet.server.Message;
+import dev.sleet.core.Connection;
+import dev.sleet.core.Message;
 import dev.sleet.server.ServerMetrics;
 import dev.sleet.server.WebSocketHandler;
 import dev.sleet.server.WebSocketServer;

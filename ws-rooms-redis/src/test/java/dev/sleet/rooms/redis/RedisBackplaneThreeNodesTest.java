@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sleet.server.Connection;
+import dev.sleet.core.Connection;
 import dev.sleet.testkit.RawWebSocket;
 import dev.sleet.testkit.RedisServer;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.sleet.rooms.internal;
 
-import dev.sleet.server.Connection;
+import dev.sleet.core.Connection;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**

@@ -1,5 +1,7 @@
 package dev.sleet.server.internal;
 
+import dev.sleet.core.internal.Outbound;
+
 import dev.sleet.frame.MessageAssembler;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;

@@ -1,5 +1,7 @@
 package dev.sleet.server.internal;
 
+import dev.sleet.core.internal.EventLoop;
+
 import dev.sleet.handshake.HandshakeException;
 import dev.sleet.handshake.HttpLimits;
 import dev.sleet.handshake.HttpRequest;

@@ -1,11 +1,13 @@
 package dev.sleet.server.internal;
 
+import dev.sleet.core.internal.ConnectionConfig;
+
 import dev.sleet.actor.ActorSystem;
 import dev.sleet.handshake.HttpLimits;
 import dev.sleet.handshake.TrustedProxies;
 import dev.sleet.handshake.spi.ExtensionProvider;
 import dev.sleet.server.HttpHandler;
-import dev.sleet.server.OverflowPolicy;
+import dev.sleet.core.OverflowPolicy;
 import dev.sleet.server.TlsConfig;
 import dev.sleet.server.WebSocketHandler;
 import java.time.Duration;
@@ -76,5 +78,5 @@ public record ServerConfig(
         int maxRequestsPerConnection,
         Duration httpKeepAliveTimeout,
         long writeHighWater,
-        long writeLowWater) {
+        long writeLowWater) implements ConnectionConfig {
 }

@@ -1,13 +1,21 @@
 package dev.sleet.server.internal;
 
+import dev.sleet.core.internal.EventLoop;
+import dev.sleet.core.internal.Heartbeat;
+import dev.sleet.core.internal.ConnectionFacade;
+import dev.sleet.core.internal.ConnectionConfig;
+import dev.sleet.core.internal.ConnectionHost;
+import dev.sleet.core.internal.WsConnection;
+import dev.sleet.core.internal.Metrics;
+
 import dev.sleet.actor.ActorSystem;
 import dev.sleet.handshake.HandshakeNegotiator;
-import dev.sleet.server.Connection;
+import dev.sleet.core.Connection;
 import dev.sleet.server.ListenerInfo;
 import dev.sleet.server.TlsConfig;
 import dev.sleet.server.ServerMetrics;
 import dev.sleet.server.WebSocketServer;
-import dev.sleet.server.internal.jfr.SleetEvents;
+import dev.sleet.core.internal.jfr.SleetEvents;
 import dev.sleet.server.spi.Transport;
 import dev.sleet.server.spi.TransportConfig;
 import java.io.IOException;
@@ -34,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The running server: its listener, event loops, actor system, connection registry and counters. Connections
  * reach shared services through it.
  */
-public final class ServerCore implements WebSocketServer {
+public final class ServerCore implements WebSocketServer, ConnectionHost {
     private static final System.Logger LOG = System.getLogger(ServerCore.class.getName());
 
     final ServerConfig config;
@@ -239,11 +247,11 @@ public final class ServerCore implements WebSocketServer {
                 continue;
             }
             EventLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
-            WsConnection conn;
+            ServerWsConnection conn;
             try {
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                conn = new WsConnection(this, loop, ch, listener.transport, nodeIdBits() | ids.incrementAndGet(),
+                conn = new ServerWsConnection(this, loop, ch, listener.transport, nodeIdBits() | ids.incrementAndGet(),
                         remote);
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "cannot set up an accepted connection: {0}", e.toString());
@@ -321,7 +329,7 @@ public final class ServerCore implements WebSocketServer {
     }
 
     /** A connection gave its slot back (loop, when it ended). */
-    void release(WsConnection c) {
+    void release(ServerWsConnection c) {
         unreserve(c.slotAddress());
     }
 
@@ -362,20 +370,36 @@ public final class ServerCore implements WebSocketServer {
         return config.acceptBackoff();
     }
 
-    /** A connection actor finished. */
-    void actorEnded() {
-        if (liveActors.decrementAndGet() == 0 && stopping.get()) {
-            actorsDone.complete(null);
-        }
+    @Override
+    public ConnectionConfig connectionConfig() {
+        return config;
     }
 
-    /**
-     * Completes a connection's close future where it has no actor left to do it: on the loop when nobody observes
-     * it (no user code can run), else on a common-pool worker — never user code on a loop.
-     */
-    void reportClosedOffLoop(ServerConnection facade, dev.sleet.frame.CloseStatus status) {
-        if (!facade.reportClosedIfUnobserved(status)) {
-            ForkJoinPool.commonPool().execute(() -> facade.reportClosed(status));
+    @Override
+    public Metrics counters() {
+        return metrics;
+    }
+
+    @Override
+    public ActorSystem actors() {
+        return actors;
+    }
+
+    @Override
+    public Heartbeat.Shared heartbeatShared() {
+        return heartbeatShared;
+    }
+
+    @Override
+    public void actorStarted() {
+        liveActors.incrementAndGet();
+    }
+
+    /** A connection actor finished. */
+    @Override
+    public void actorEnded() {
+        if (liveActors.decrementAndGet() == 0 && stopping.get()) {
+            actorsDone.complete(null);
         }
     }
 
@@ -383,12 +407,14 @@ public final class ServerCore implements WebSocketServer {
         return stopping.get();
     }
 
-    void opened(WsConnection c) {
+    @Override
+    public void opened(WsConnection c) {
         connections.add(c);
         metrics.openConnections.increment();
     }
 
-    void ended(WsConnection c) {
+    @Override
+    public void ended(WsConnection c) {
         if (connections.remove(c)) {
             metrics.openConnections.decrement();
         }
@@ -448,7 +474,7 @@ public final class ServerCore implements WebSocketServer {
         for (WsConnection c : connections) {
             queued += c.facade().queuedBytes();
         }
-        return metrics.snapshot(queued);
+        return snapshot(metrics, queued);
     }
 
     @Override
@@ -585,5 +611,25 @@ public final class ServerCore implements WebSocketServer {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             // the caller checks the state it waited for
         }
+    }
+
+    private static ServerMetrics snapshot(Metrics metrics, long queuedBytes) {
+        return ServerMetrics.builder()
+                .openConnections(metrics.openConnections.sum())
+                .acceptedHandshakes(metrics.acceptedHandshakes.sum())
+                .rejectedHandshakes(metrics.rejectedHandshakes.sum())
+                .messagesIn(metrics.messagesIn.sum())
+                .messagesOut(metrics.messagesOut.sum())
+                .bytesIn(metrics.bytesIn.sum())
+                .bytesOut(metrics.bytesOut.sum())
+                .pingsSent(metrics.pingsSent.sum())
+                .pongsReceived(metrics.pongsReceived.sum())
+                .heartbeatTimeouts(metrics.heartbeatTimeouts.sum())
+                .slowConsumerCloses(metrics.slowConsumerCloses.sum())
+                .slowConsumerDrops(metrics.slowConsumerDrops.sum())
+                .handlerCrashes(metrics.handlerCrashes.sum())
+                .protocolErrors(metrics.protocolErrors.sum())
+                .queuedBytes(queuedBytes)
+                .build();
     }
 }

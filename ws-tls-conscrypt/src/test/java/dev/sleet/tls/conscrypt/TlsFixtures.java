@@ -1,8 +1,8 @@
 package dev.sleet.tls.conscrypt;
 
 import dev.sleet.frame.CloseStatus;
-import dev.sleet.server.Connection;
-import dev.sleet.server.Message;
+import dev.sleet.core.Connection;
+import dev.sleet.core.Message;
 import dev.sleet.server.TlsConfig;
 import dev.sleet.server.WebSocketHandler;
 import dev.sleet.server.WebSocketServer;

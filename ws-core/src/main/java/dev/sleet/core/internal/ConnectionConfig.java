@@ -1,0 +1,34 @@
+package dev.sleet.core.internal;
+
+import dev.sleet.core.OverflowPolicy;
+import java.time.Duration;
+
+/**
+ * The per-connection limits the connection core applies, whichever side opened the connection. The server's and
+ * the client's configurations implement it (validated by their builders, so nothing here is unset); immutable.
+ */
+public interface ConnectionConfig {
+    /** The largest message accepted, in bytes (larger: 1009). */
+    long maxMessageSize();
+
+    /** The largest single frame accepted, in bytes (at most {@link #maxMessageSize()}). */
+    long maxFrameSize();
+
+    /** The outbound cap, in bytes of memory (frames plus a fixed overhead each). */
+    long maxQueuedBytes();
+
+    /** What a send over the cap does. */
+    OverflowPolicy overflowPolicy();
+
+    /** How long a close handshake may take before TCP is dropped. */
+    Duration closeTimeout();
+
+    /** Handlers may block: connection actors run on virtual threads. */
+    boolean blockingHandlers();
+
+    /** Queued bytes at which a connection turns unwritable. */
+    long writeHighWater();
+
+    /** Queued bytes below which it is writable again. */
+    long writeLowWater();
+}

@@ -1,0 +1,42 @@
+package dev.sleet.core.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * What sits between a connection and its socket: the socket itself for plain TCP, or a TLS engine. All methods
+ * run on the connection's event loop.
+ */
+public interface Wire {
+
+    /** Reads application bytes into {@code dst}; returns the count, 0 when nothing is ready, -1 at end of stream. */
+    int read(ByteBuffer dst) throws IOException;
+
+    /** Writes application bytes from {@code src}; returns how many of them were taken (possibly 0). */
+    int write(ByteBuffer src) throws IOException;
+
+    /** True when bytes taken by {@link #write} (or handshake records) still wait for the socket. */
+    boolean hasPendingOutput();
+
+    /** Writes what is pending; true when nothing remains. */
+    boolean flushPending() throws IOException;
+
+    /**
+     * True when {@link #write} may be called from a thread other than the loop, while the loop does not write (a
+     * plain socket: one non-blocking syscall). A TLS engine's state belongs to the loop.
+     */
+    default boolean writableFromAnyThread() {
+        return false;
+    }
+
+    /** True when input is buffered inside the wire that a further {@link #read} can deliver without the socket. */
+    default boolean hasBufferedInput() {
+        return false;
+    }
+
+    /** Ends the session politely where the protocol has a way (TLS close_notify), then closes the socket. */
+    void close();
+
+    /** Closes the socket at once. */
+    void abort();
+}
