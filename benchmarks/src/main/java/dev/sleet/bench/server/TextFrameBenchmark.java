@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class TextFrameBenchmark {
-    @Param({"ascii-32", "ascii-4096", "latin-4096", "mixed-32", "mixed-4096"})
+    @Param({"ascii-32", "ascii-4096", "latin-4096", "mixed-32", "mixed-256", "mixed-4096"})
     public String text;
 
     /** The load benchmark's mixed-script chat line (Cyrillic, CJK, emoji, ASCII); repeated to the size in bytes. */
@@ -80,5 +80,12 @@ public class TextFrameBenchmark {
     @Benchmark
     public ByteBuffer stringPath() {
         return Frames.text(value);
+    }
+
+    /** The JDK's encoder, then a copy into the frame (what an encoder built on getBytes pays). */
+    @Benchmark
+    public ByteBuffer jdkGetBytes() {
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        return Frames.binary(utf8);
     }
 }

@@ -95,6 +95,10 @@ class GuideSnippetsRunTest {
         try (Rooms rooms = Rooms.create(); WebSocketServer server = RoomsServer.start(0, rooms);
              RawWebSocket ann = RawWebSocket.connect(server.port(), "/rooms/blue?name=ann", "")) {
             awaitMembers(rooms, "blue", 1);
+            // ann's own message comes back after her onOpen, announcement included, has run (the actor's order):
+            // only then may bob join, or he could hear "ann joined"
+            ann.sendText("here");
+            assertEquals("ann: here", ann.readFrame(T).text());
             try (RawWebSocket bob = RawWebSocket.connect(server.port(), "/rooms/blue?name=bob", "")) {
                 assertEquals("bob joined", ann.readFrame(T).text());
                 bob.sendText("hi");
