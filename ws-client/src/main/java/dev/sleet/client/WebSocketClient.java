@@ -55,7 +55,9 @@ public interface WebSocketClient extends AutoCloseable {
 
     /**
      * Closes every open connection with 1001 (waiting up to {@code timeout} for their close handshakes) and stops
-     * the client's threads. Idempotent.
+     * the client's threads. Idempotent. Safe from any thread: called from one of the client's own threads (a
+     * handler, which runs on its workers) it starts the close and returns at once, since waiting would wait for
+     * itself.
      */
     void close(Duration timeout);
 

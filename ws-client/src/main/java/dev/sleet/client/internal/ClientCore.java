@@ -75,6 +75,8 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
     /** Completed, once closing, when the last connection is released / the last actor ended. */
     private final CompletableFuture<Void> allReleased = new CompletableFuture<>();
     private final CompletableFuture<Void> actorsDone = new CompletableFuture<>();
+    /** Completed when {@link #close} has finished every phase. */
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     private ClientCore(ClientConfig config) {
         this.config = config;
@@ -398,9 +400,38 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
 
     @Override
     public void close(Duration timeout) {
-        if (!closing.compareAndSet(false, true)) {
-            return;
+        Objects.requireNonNull(timeout, "timeout");
+        if (closing.compareAndSet(false, true)) {
+            Thread t = new Thread(() -> {
+                try {
+                    closeInOrder(timeout);
+                } catch (RuntimeException | Error e) {
+                    LOG.log(System.Logger.Level.ERROR, "closing the client failed", e);
+                } finally {
+                    closed.complete(null);
+                }
+            }, "sleet-client-close");
+            t.setDaemon(true);
+            t.start();
         }
+        if (isOwnThread(Thread.currentThread())) {
+            return; // a handler, timer or loop of this client: waiting would wait for itself
+        }
+        closed.join();
+    }
+
+    /** The client's own threads: its loops, its actor workers and timer, the closing thread. */
+    private boolean isOwnThread(Thread t) {
+        for (EventLoop loop : loops) {
+            if (loop.inLoop()) {
+                return true;
+            }
+        }
+        return actors.ownsThread(t) || "sleet-client-close".equals(t.getName());
+    }
+
+    /** The phases of {@link #close}: 1001 to everyone, wait (bounded), drop the rest, stop actors then loops. */
+    private void closeInOrder(Duration timeout) {
         for (ClientWsConnection c : connections) {
             c.goingAway();
         }
