@@ -63,6 +63,12 @@ public record ClientConfig(int eventLoops, int workers, Duration connectTimeout,
         }
     }
 
+    /** A client has no idle timeout (its heartbeat, when on, closes a silent server). */
+    @Override
+    public Duration idleTimeout() {
+        return Duration.ZERO;
+    }
+
     @Override
     public long writeHighWater() {
         return maxQueuedBytes / 2;

@@ -91,24 +91,7 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
                 return t;
             });
         }
-        Heartbeat.Settings settings = new Heartbeat.Settings() {
-            @Override
-            public long pingIntervalNanos() {
-                return config.pingInterval().toNanos();
-            }
-
-            @Override
-            public long pongTimeoutNanos() {
-                return config.pongTimeout().toNanos();
-            }
-
-            @Override
-            public long idleTimeoutNanos() {
-                return 0;
-            }
-        };
-        this.heartbeatShared = new Heartbeat.Shared(settings, metrics,
-                (delayNanos, task) -> actors.timers().schedule(Duration.ofNanos(delayNanos), task), System::nanoTime);
+        this.heartbeatShared = Heartbeat.Shared.of(this, metrics);
     }
 
     /** Builds and starts a client. */

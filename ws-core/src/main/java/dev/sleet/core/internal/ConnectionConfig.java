@@ -31,4 +31,13 @@ public interface ConnectionConfig {
 
     /** Queued bytes below which it is writable again. */
     long writeLowWater();
+
+    /** Silence after which the heartbeat pings; zero when the heartbeat is off. */
+    Duration pingInterval();
+
+    /** How long the heartbeat waits for its pong before closing with 1001. */
+    Duration pongTimeout();
+
+    /** Silence after which the connection is closed with 1001; zero when off. */
+    Duration idleTimeout();
 }

@@ -50,6 +50,32 @@ public final class Heartbeat implements Runnable {
      * reference to it instead of four.
      */
     public record Shared(Settings settings, Metrics metrics, Timer timer, LongSupplier clock) {
+        /**
+         * What the heartbeats of {@code host}'s connections share: the durations of its configuration and its actor
+         * system's timer wheel, both read when used (a host may build this before its configuration and actor
+         * system are assigned), and the nano clock.
+         */
+        public static Shared of(ConnectionHost host, Metrics metrics) {
+            Settings settings = new Settings() {
+                @Override
+                public long pingIntervalNanos() {
+                    return host.connectionConfig().pingInterval().toNanos();
+                }
+
+                @Override
+                public long pongTimeoutNanos() {
+                    return host.connectionConfig().pongTimeout().toNanos();
+                }
+
+                @Override
+                public long idleTimeoutNanos() {
+                    return host.connectionConfig().idleTimeout().toNanos();
+                }
+            };
+            return new Shared(settings, metrics,
+                    (delayNanos, task) -> host.actors().timers().schedule(java.time.Duration.ofNanos(delayNanos), task),
+                    System::nanoTime);
+        }
     }
 
     private final Peer peer;

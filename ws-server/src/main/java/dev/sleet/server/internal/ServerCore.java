@@ -69,29 +69,7 @@ public final class ServerCore implements WebSocketServer, ConnectionHost {
     private final CompletableFuture<Boolean> termination = new CompletableFuture<>();
     private final List<Acceptor> acceptors = new ArrayList<>();
     /** What every connection's heartbeat reads: the configured durations, and the shared timer wheel. */
-    final Heartbeat.Settings heartbeatSettings = new Heartbeat.Settings() {
-        @Override
-        public long pingIntervalNanos() {
-            return config.pingInterval().toNanos();
-        }
-
-        @Override
-        public long pongTimeoutNanos() {
-            return config.pongTimeout().toNanos();
-        }
-
-        @Override
-        public long idleTimeoutNanos() {
-            return config.idleTimeout().toNanos();
-        }
-    };
-    final Heartbeat.Timer heartbeatTimer = this::scheduleHeartbeat;
-    final Heartbeat.Shared heartbeatShared = new Heartbeat.Shared(heartbeatSettings, metrics, heartbeatTimer,
-            System::nanoTime);
-
-    private dev.sleet.actor.Cancellable scheduleHeartbeat(long delayNanos, Runnable task) {
-        return actors.timers().schedule(Duration.ofNanos(delayNanos), task);
-    }
+    final Heartbeat.Shared heartbeatShared = Heartbeat.Shared.of(this, metrics);
     private volatile boolean accepting = true;
 
     private ServerCore(ServerConfig config) throws IOException {
