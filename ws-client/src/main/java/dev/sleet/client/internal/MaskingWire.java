@@ -14,7 +14,9 @@ import java.nio.ByteBuffer;
  *
  * <p>The byte stream it is given is parsed across calls: a frame header may end in a later call than it began, and a
  * payload may span many calls (the masking phase carries over). Bytes are taken from the source only when their
- * masked form is produced; what the socket does not take is kept here ({@link #hasPendingOutput()}).
+ * masked form is produced, one chunk of {@link #CHUNK} bytes at a time, and the next chunk only once the socket took
+ * the last one whole: what the socket does not take (at most one chunk, outside the connection's outbound cap, like a
+ * TLS wire's unsent record) is kept here ({@link #hasPendingOutput()}).
  *
  * <table>
  *   <caption>Who touches what</caption>
@@ -24,10 +26,11 @@ import java.nio.ByteBuffer;
  * </table>
  */
 final class MaskingWire implements Wire {
-    /** Masked output is built here; larger than the flusher's staging buffer plus headers, per thread. */
-    private static final int SCRATCH_SIZE = 272 * 1024;
+    /** Masked bytes produced per socket write: the most this wire holds once the socket stops taking bytes. */
+    static final int CHUNK = 64 * 1024;
+    /** Masked output is built here, one chunk at a time, per writing thread. */
     private static final ThreadLocal<ByteBuffer> SCRATCH =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(SCRATCH_SIZE));
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
     /** Room a header and its key need: 2 + 8 length bytes + 4 key bytes. */
     private static final int MAX_HEADER = 14;
 
@@ -62,17 +65,20 @@ final class MaskingWire implements Wire {
             return 0;
         }
         ByteBuffer out = SCRATCH.get();
-        out.clear();
         int start = src.position();
-        transform(src, out);
-        out.flip();
-        while (out.hasRemaining()) {
-            if (inner.write(out) == 0) {
-                break;
+        while (src.hasRemaining()) {
+            out.clear();
+            transform(src, out);
+            out.flip();
+            while (out.hasRemaining()) {
+                if (inner.write(out) == 0) {
+                    break;
+                }
             }
-        }
-        if (out.hasRemaining()) {
-            leftover = ByteBuffer.allocate(out.remaining()).put(out).flip();
+            if (out.hasRemaining()) {
+                leftover = ByteBuffer.allocate(out.remaining()).put(out).flip();
+                break; // the socket is full: the rest of src stays queued, counted by the cap
+            }
         }
         return src.position() - start;
     }
@@ -133,6 +139,12 @@ final class MaskingWire implements Wire {
         src.limit(src.position() + n);
         out.put(src);
         src.limit(limit);
+    }
+
+    /** Masked bytes held for the socket (for tests: never more than {@link #CHUNK}). */
+    int pendingBytes() {
+        ByteBuffer l = leftover;
+        return l == null ? 0 : l.remaining();
     }
 
     @Override
