@@ -32,12 +32,7 @@ public record DeflateClientConfig(
 
     /** Checks every value. */
     public DeflateClientConfig {
-        if (compressionLevel < 0 || compressionLevel > 9) {
-            throw new IllegalArgumentException("compressionLevel must be 0-9: " + compressionLevel);
-        }
-        if (threshold < 0) {
-            throw new IllegalArgumentException("threshold must be >= 0: " + threshold);
-        }
+        DeflateConfig.checkLevelAndThreshold(compressionLevel, threshold);
         checkWindow(clientMaxWindowBits, "clientMaxWindowBits");
         checkWindow(serverMaxWindowBits, "serverMaxWindowBits");
     }

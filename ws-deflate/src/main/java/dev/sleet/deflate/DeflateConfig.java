@@ -38,12 +38,7 @@ public record DeflateConfig(
 
     /** Checks every value. */
     public DeflateConfig {
-        if (compressionLevel < 0 || compressionLevel > 9) {
-            throw new IllegalArgumentException("compressionLevel must be 0-9: " + compressionLevel);
-        }
-        if (threshold < 0) {
-            throw new IllegalArgumentException("threshold must be >= 0: " + threshold);
-        }
+        checkLevelAndThreshold(compressionLevel, threshold);
         checkWindow(serverMaxWindowBits, "serverMaxWindowBits");
         checkWindow(clientMaxWindowBits, "clientMaxWindowBits");
     }
@@ -92,6 +87,16 @@ public record DeflateConfig(
     public DeflateConfig withClientMaxWindowBits(int bits) {
         return new DeflateConfig(compressionLevel, threshold, serverNoContextTakeover, clientNoContextTakeover,
                 serverMaxWindowBits, bits);
+    }
+
+    /** The checks both sides' configurations make of their deflate level and threshold. */
+    static void checkLevelAndThreshold(int compressionLevel, int threshold) {
+        if (compressionLevel < 0 || compressionLevel > 9) {
+            throw new IllegalArgumentException("compressionLevel must be 0-9: " + compressionLevel);
+        }
+        if (threshold < 0) {
+            throw new IllegalArgumentException("threshold must be >= 0: " + threshold);
+        }
     }
 
     private static void checkWindow(int bits, String name) {
