@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
  */
 class ClientCloseFromAnyThreadTest {
 
-    private static List<String> clientThreads() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter(n -> n.startsWith("sleet-client")).toList();
+    private static List<Thread> clientThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("sleet-client"))
+                .toList();
     }
 
     @Test
@@ -56,11 +56,10 @@ class ClientCloseFromAnyThreadTest {
             assertTrue(returned.get(10, TimeUnit.SECONDS));
             assertEquals(1001, closed.get(10, TimeUnit.SECONDS).code());
             client.close(Duration.ofSeconds(5)); // from the test thread: waits for the close already under way
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!clientThreads().isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
+            for (Thread t : clientThreads()) {
+                t.join(TimeUnit.SECONDS.toMillis(10)); // each ends by itself once the close is done
             }
-            assertEquals(List.of(), clientThreads());
+            assertEquals(List.of(), clientThreads().stream().map(Thread::getName).toList());
         } finally {
             server.shutdown(Duration.ofSeconds(5));
         }
