@@ -117,8 +117,7 @@ final class ClientWsConnection extends WsConnection {
     }
 
     private SSLEngine newEngine() throws IOException {
-        SSLEngine engine = client.sslContext().createSSLEngine(handshake.host(), handshake.port());
-        engine.setUseClientMode(true);
+        SSLEngine engine = client.sslContext().createSSLEngine(handshake.host(), handshake.port()); // SNI
         SSLParameters params = engine.getSSLParameters();
         if (client.config().verifyHostname()) {
             params.setEndpointIdentificationAlgorithm("HTTPS"); // RFC 2818 / RFC 6125 name checks
@@ -130,8 +129,7 @@ final class ClientWsConnection extends WsConnection {
 
     @Override
     protected void beginHandshake() {
-        parser = new HttpResponseParser(HttpResponseLimits.defaults()
-                .withMaxHeaderBytes(client.config().maxResponseHeaderBytes()));
+        parser = responseParser();
         startTimer(client.config().handshakeTimeout());
         if (proxy != null) {
             openTunnel();
@@ -157,7 +155,12 @@ final class ClientWsConnection extends WsConnection {
             abort(new CloseStatus(CloseCodes.ABNORMAL, "proxy: " + e.getMessage()), CloseCause.IO_ERROR);
             return;
         }
-        proxyAnswer = new HttpResponseParser(HttpResponseLimits.defaults()
+        proxyAnswer = responseParser();
+    }
+
+    /** A parser for the server's (or the proxy's) response head, capped at {@code maxResponseHeaderBytes}. */
+    private HttpResponseParser responseParser() {
+        return new HttpResponseParser(HttpResponseLimits.defaults()
                 .withMaxHeaderBytes(client.config().maxResponseHeaderBytes()));
     }
 
