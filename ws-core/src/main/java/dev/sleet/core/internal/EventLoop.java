@@ -9,7 +9,6 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.Iterator;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 /**
@@ -60,6 +59,10 @@ public final class EventLoop implements Runnable {
     private volatile boolean running = true;
     /** Loop time, read once per iteration (nanoTime), for cheap "last read" stamps. */
     private long now = System.nanoTime();
+    /** Whether the current select has handed this loop a ready key yet (loop thread only). */
+    private boolean readyInThisSelect;
+    /** What the selector calls for each ready key (made once: no allocation per select). */
+    private final java.util.function.Consumer<SelectionKey> readyAction = this::onReady;
 
     /**
      * Whatever the loop runs on behalf of one connection (or listener) is guarded: when it throws, the loop calls
@@ -249,16 +252,18 @@ public final class EventLoop implements Runnable {
         try {
             while (running) {
                 WAKE_STATE.setVolatile(this, SELECTING);
+                readyInThisSelect = false;
                 // The volatile write above orders before these reads: a producer either sees SELECTING (and wakes
                 // us) or we see its item here.
                 if (!hasPending(tasks) && !hasPending(flushes)) {
-                    selector.select(1000);
+                    selector.select(readyAction, 1000);
                 } else {
-                    selector.selectNow();
+                    selector.selectNow(readyAction);
                 }
-                WAKE_STATE.setVolatile(this, AWAKE);
-                now = System.nanoTime();
-                processKeys();
+                if (!readyInThisSelect) {
+                    WAKE_STATE.setVolatile(this, AWAKE);
+                    now = System.nanoTime();
+                }
                 runTasks();
                 runFlushes();
             }
@@ -281,24 +286,25 @@ public final class EventLoop implements Runnable {
         return q.lvProducerIndex() != q.lvConsumerIndex();
     }
 
-    private void processKeys() {
-        var keys = selector.selectedKeys();
-        if (keys.isEmpty()) {
+    /**
+     * Called by the selector for each ready key, during {@code select}: no selected-key set is filled and emptied
+     * (the JDK's set allocates a node per ready key and select). The selector's state is still AWAKE-pending here:
+     * producers that see SELECTING wake a selector that is already returning, which costs one spare wake-up at most.
+     */
+    private void onReady(SelectionKey key) {
+        if (!readyInThisSelect) {
+            readyInThisSelect = true;
+            WAKE_STATE.setVolatile(this, AWAKE); // events came in: producers need not wake this select
+            now = System.nanoTime();
+        }
+        if (!key.isValid()) {
             return;
         }
-        Iterator<SelectionKey> it = keys.iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            if (!key.isValid()) {
-                continue;
-            }
-            Handler handler = (Handler) key.attachment();
-            try {
-                handler.ready(key, key.readyOps());
-            } catch (Throwable t) {
-                fail(handler, t); // fails that connection (or listener) alone
-            }
+        Handler handler = (Handler) key.attachment();
+        try {
+            handler.ready(key, key.readyOps());
+        } catch (Throwable t) {
+            fail(handler, t); // fails that connection (or listener) alone
         }
     }
 

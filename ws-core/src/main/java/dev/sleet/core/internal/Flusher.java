@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
  *   IDLE ─────────────────────► LOOP_WRITING ───────────► WAITING_WRITABLE
  *    ▲ │ ◄──────────────────────┘   ▲                          │
  *    │ │      queue drained         └──────────────────────────┘ OP_WRITE ready
- *    │ │ end of the actor's turn (plain socket, platform thread)
+ *    │ │ end of the actor's turn that held ≥ 2 sends (plain socket, platform thread)
  *    │ └──────────────────────► ACTOR_WRITING ── socket full or more queued: hand over (flush request)
  *    └──────────────────────────────┘
  *   any state ──► CLOSED (the connection ended; the writer in flight, if any, empties the queue as it leaves)
@@ -50,6 +50,15 @@ public final class Flusher implements EventLoop.Flushable {
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(DIRECT_STAGING_SIZE));
     /** Sends by the connection's own actor held back before a write, even if more messages wait in its mailbox. */
     private static final int MAX_HELD_SENDS = 32;
+    /**
+     * A turn writes its sends itself only when it held at least this many; a lone reply goes to the loop. With one
+     * message in flight on each of many connections, replies written by the loop (from the thread that reads those
+     * sockets, batched per loop iteration, while the loop is awake reading anyway) cost 11 % less server CPU per
+     * message and carried 14 % more messages than replies written by the workers, with half the context switches;
+     * with pipelined messages (a turn handles several and holds several replies) the worker's one write is as
+     * cheap or cheaper. See docs/benchmarks.md, "Who writes a reply".
+     */
+    static final int ACTOR_WRITE_MIN_SENDS = 2;
 
     private static final VarHandle STATE;
     private static final VarHandle FLUSH_REQUESTED;
@@ -211,17 +220,19 @@ public final class Flusher implements EventLoop.Flushable {
 
     /**
      * The connection's actor finished one event. Sends it made are written now if its mailbox is empty (or many
-     * are held): like a flush at the end of a read batch, one write carries every reply. On a plain socket the
-     * write is made right here, non-blocking, which spares the hand-off to the loop and its selector wake-up.
+     * are held): like a flush at the end of a read batch, one write carries every reply. When the turn held
+     * {@value #ACTOR_WRITE_MIN_SENDS} or more sends on a plain socket, the write is made right here, non-blocking,
+     * which spares the hand-off to the loop; a single send is handed to the loop.
      */
     void endOfTurn(boolean mailboxEmpty) {
         turnThread = null;
         if (heldSends == 0 || !mailboxEmpty && heldSends < MAX_HELD_SENDS) {
             return; // a held send waits for the next event's end (the mailbox is not empty), or any flush request
         }
+        int held = heldSends;
         heldSends = 0;
         Wire w = wire;
-        if (w == null || !w.writableFromAnyThread() || outbound.isSealed() || Thread.currentThread().isVirtual()
+        if (held < ACTOR_WRITE_MIN_SENDS || w == null || !w.writableFromAnyThread() || outbound.isSealed() || Thread.currentThread().isVirtual()
                 || !STATE.compareAndSet(this, IDLE, ACTOR_WRITING)) {
             requestFlush(); // TLS, closing, virtual threads, or another writer: the loop writes
             return;

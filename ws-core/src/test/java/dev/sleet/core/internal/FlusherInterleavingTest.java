@@ -122,6 +122,7 @@ class FlusherInterleavingTest {
         Thread actor = new Thread(() -> {
             flusher.beginTurn();
             flusher.afterOffer();
+            flusher.afterOffer(); // two sends held: the actor writes them itself
             flusher.endOfTurn(true);
         }, "actor");
         actor.start();
@@ -150,10 +151,12 @@ class FlusherInterleavingTest {
         HeldWire wire = new HeldWire();
         flusher.attach(wire);
         outbound.offer(frame(10), 1 << 20, OverflowPolicy.CLOSE, frame(4));
+        outbound.offer(frame(10), 1 << 20, OverflowPolicy.CLOSE, frame(4));
         wire.hold = true;
         Thread actor = new Thread(() -> {
             flusher.beginTurn();
             flusher.afterOffer();
+            flusher.afterOffer(); // two sends held: the actor writes them itself
             flusher.endOfTurn(true);
         }, "actor");
         actor.start();
@@ -167,7 +170,29 @@ class FlusherInterleavingTest {
         actor.join(10_000);
         assertEquals(Flusher.IDLE, flusher.state());
         assertEquals(0, outbound.queuedBytes());
-        assertEquals(1, wire.written.size(), "one write carried the frame, by one writer");
+        assertEquals(1, wire.written.size(), "one write carried both frames, by one writer");
+    }
+
+    @Test
+    void aTurnWithOneSendLeavesTheWriteToTheLoop() {
+        Outbound outbound = new Outbound();
+        Recorder owner = new Recorder();
+        Flusher flusher = new Flusher(outbound, idleLoop(), new Metrics(), owner);
+        HeldWire wire = new HeldWire();
+        flusher.attach(wire);
+        outbound.offer(frame(10), 1 << 20, OverflowPolicy.CLOSE, frame(4));
+
+        flusher.beginTurn();
+        flusher.afterOffer();
+        flusher.endOfTurn(true);
+        assertEquals(List.of(), wire.written, "the actor did not write a lone reply");
+        assertEquals(Flusher.IDLE, flusher.state());
+        assertEquals(10, outbound.queuedBytes() - Outbound.FRAME_OVERHEAD, "the frame waits for the loop");
+
+        flusher.flush(); // the loop takes the flush request the turn left
+        assertEquals(1, wire.written.size(), "the loop wrote it");
+        assertEquals(0, outbound.queuedBytes());
+        assertEquals(Flusher.IDLE, flusher.state());
     }
 
     @Test
