@@ -46,6 +46,19 @@ public interface Connection {
     /** Sends a binary message (opcode 0x2); the array is copied before return. */
     SendResult send(byte[] data);
 
+    /**
+     * Sends {@code message} as a text or binary message. A message this connection's handler was given and is still
+     * handling (an echo, in {@code onMessage}) goes back out in the frame it arrived in: its bytes are neither
+     * copied nor encoded again (unless an extension such as permessage-deflate transforms sends). Any other message
+     * is sent as {@link #send(String)} or {@link #send(ByteBuffer)} would send it.
+     */
+    default SendResult send(Message message) {
+        return switch (message) {
+            case Message.Text t -> send(t.text());
+            case Message.Binary b -> send(b.data());
+        };
+    }
+
     /** Sends a message encoded once for many connections; its bytes are shared, not copied. */
     SendResult send(PreparedMessage message);
 

@@ -23,10 +23,7 @@ public final class EchoServer {
     public static final class Echo implements WebSocketHandler {
         @Override
         public void onMessage(Connection connection, Message message) {
-            switch (message) {
-                case Message.Text t -> connection.send(t.text());
-                case Message.Binary b -> connection.send(b.data());
-            }
+            connection.send(message); // text back as text, binary as binary, in the frame it arrived in
         }
     }
 

@@ -84,22 +84,27 @@ public class ConnectionActor implements Actor<ConnectionEvent> {
         }
     }
 
+    /** Gives the handler a message that arrived as {@code frame}: while it runs, sending it back needs no copy. */
+    private void deliverMessage(Message message, byte[] frame, int size) throws Exception {
+        facade.arriving(message, frame);
+        try {
+            handler.onMessage(facade, message);
+        } finally {
+            facade.arriving(null, null);
+            connection.inboundHandled(size);
+        }
+    }
+
     private void handle(ActorContext<ConnectionEvent> ctx, ConnectionEvent event) throws Exception {
         switch (event) {
             case ConnectionEvent.TextIn t -> {
-                try {
-                    handler.onMessage(facade,
-                            new Message.Text(new String(t.utf8(), StandardCharsets.UTF_8), t.utf8().length));
-                } finally {
-                    connection.inboundHandled(t.utf8().length);
-                }
+                int size = t.size();
+                String text = new String(t.frame(), t.offset(), size, StandardCharsets.UTF_8);
+                deliverMessage(new Message.Text(text, size), t.frame(), size);
             }
             case ConnectionEvent.BinaryIn b -> {
-                try {
-                    handler.onMessage(facade, Message.Binary.wrap(b.data()));
-                } finally {
-                    connection.inboundHandled(b.data().length);
-                }
+                int size = b.size();
+                deliverMessage(new Message.Binary(ByteBuffer.wrap(b.frame(), b.offset(), size)), b.frame(), size);
             }
             case ConnectionEvent.Info i -> {
                 if (handler != null) { // none for a plain HTTP request

@@ -19,12 +19,21 @@ public sealed interface ConnectionEvent {
     non-sealed interface Other extends ConnectionEvent {
     }
 
-    /** A complete text message: validated UTF-8, decoded to a string in the actor, off the event loop. */
-    record TextIn(byte[] utf8) implements ConnectionEvent {
+    /**
+     * A complete text message, kept as the frame that would send it back ({@code Frames.dataFrameArray}): validated
+     * UTF-8 from {@code offset} on, decoded to a string in the actor, off the event loop.
+     */
+    record TextIn(byte[] frame, int offset) implements ConnectionEvent {
+        int size() {
+            return frame.length - offset;
+        }
     }
 
-    /** A complete binary message; the actor owns the array. */
-    record BinaryIn(byte[] data) implements ConnectionEvent {
+    /** A complete binary message, kept as the frame that would send it back; the actor owns the array. */
+    record BinaryIn(byte[] frame, int offset) implements ConnectionEvent {
+        int size() {
+            return frame.length - offset;
+        }
     }
 
     /** A user message from {@code Connection.tell}. */

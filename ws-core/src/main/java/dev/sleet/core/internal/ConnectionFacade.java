@@ -11,12 +11,14 @@ import dev.sleet.frame.spi.OutboundTransform;
 import dev.sleet.handshake.UpgradeRequest;
 import dev.sleet.core.internal.jfr.SleetEvents;
 import dev.sleet.core.Connection;
+import dev.sleet.core.Message;
 import dev.sleet.core.MessageStream;
 import dev.sleet.core.PreparedMessage;
 import dev.sleet.core.SendFailedException;
 import dev.sleet.core.SendResult;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -43,6 +45,9 @@ import java.util.List;
  *   <tr><td>{@code settled} (send completions to run)</td><td>the writer, whoever empties the queue</td>
  *       <td>the actor (or a worker once it is gone)</td><td>made once under the monitor; a concurrent queue, then
  *       a tell (an actor that has stopped refuses it, and its {@code onStop} drained the queue)</td></tr>
+ *   <tr><td>{@code arriving}, {@code arrivingFrame} (the message being handled)</td><td>the actor, around
+ *       {@code onMessage}</td><td>the actor's thread inside its turn ({@link #send(Message)} checks that first)</td>
+ *       <td>confined</td></tr>
  * </table>
  */
 public final class ConnectionFacade implements Connection {
@@ -72,6 +77,9 @@ public final class ConnectionFacade implements Connection {
     private volatile String subprotocol;
     private volatile Object state;
     private OutboundTransform transform;
+    /** See {@link #arriving}: confined to the connection's actor during its turn. */
+    private Message arriving;
+    private byte[] arrivingFrame;
     /**
      * Made in {@link #accepted} when an extension transforms sends (null without one: most connections), before
      * {@code open} is published, which orders it before every send; volatile for {@link #releaseTransform}.
@@ -152,6 +160,28 @@ public final class ConnectionFacade implements Connection {
     @Override
     public SendResult send(byte[] data) {
         return send(ByteBuffer.wrap(data));
+    }
+
+    /**
+     * The message the handler is being given right now and the frame it arrived in (an unmasked frame in an array
+     * of its own, never changed): set and cleared by the connection's actor around {@code onMessage}.
+     */
+    void arriving(Message message, byte[] frame) {
+        this.arriving = message;
+        this.arrivingFrame = frame;
+    }
+
+    @Override
+    public SendResult send(Message message) {
+        Objects.requireNonNull(message, "message");
+        // The actor's own thread, inside its turn, is the only one that reads or writes arriving/arrivingFrame.
+        if (flusher.inTurn() && message == arriving && transform == null) {
+            return open ? enqueueData(ByteBuffer.wrap(arrivingFrame)) : SendResult.CLOSED;
+        }
+        return switch (message) {
+            case Message.Text t -> send(t.text());
+            case Message.Binary b -> send(b.data());
+        };
     }
 
     @Override

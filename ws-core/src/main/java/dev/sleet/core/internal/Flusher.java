@@ -213,6 +213,11 @@ public final class Flusher implements EventLoop.Flushable {
     // The connection's actor (its worker thread)
     // --------------------------------------------------------------------------------------------------------
 
+    /** Whether the current thread is the connection's actor, inside a turn. */
+    boolean inTurn() {
+        return turnThread == Thread.currentThread();
+    }
+
     /** The connection's actor starts handling one event on the current thread. */
     void beginTurn() {
         turnThread = Thread.currentThread();

@@ -7,6 +7,7 @@ import dev.sleet.frame.FrameParser;
 import dev.sleet.frame.Frames;
 import dev.sleet.frame.MessageAssembler;
 import dev.sleet.frame.MessageListener;
+import dev.sleet.frame.Opcode;
 import dev.sleet.frame.Role;
 import dev.sleet.frame.WebSocketException;
 import dev.sleet.frame.spi.FrameExtension;
@@ -134,9 +135,9 @@ final class InboundPipeline implements MessageListener {
         if (!connection.acceptsMessages()) {
             return; // after our close frame, data is read and dropped (RFC 6455 §7.1.2)
         }
-        byte[] bytes = new byte[utf8.remaining()];
-        utf8.get(bytes);
-        deliver(new ConnectionEvent.TextIn(bytes), bytes.length);
+        int size = utf8.remaining();
+        byte[] frame = Frames.dataFrameArray(Opcode.TEXT, utf8);
+        deliver(new ConnectionEvent.TextIn(frame, frame.length - size), size);
     }
 
     @Override
@@ -144,9 +145,9 @@ final class InboundPipeline implements MessageListener {
         if (!connection.acceptsMessages()) {
             return;
         }
-        byte[] bytes = new byte[data.remaining()];
-        data.get(bytes);
-        deliver(new ConnectionEvent.BinaryIn(bytes), bytes.length);
+        int size = data.remaining();
+        byte[] frame = Frames.dataFrameArray(Opcode.BINARY, data);
+        deliver(new ConnectionEvent.BinaryIn(frame, frame.length - size), size);
     }
 
     private void deliver(ConnectionEvent event, int size) {
