@@ -99,8 +99,10 @@ public final class TlsWire implements Wire {
         }
         ByteBuffer net = netIn();
         net.clear();
+        ByteBuffer spare = null; // the carried record's buffer: reused if this read ends in a partial record too
         if (pendingIn != null) {
             net.put(pendingIn);
+            spare = pendingIn;
             pendingIn = null;
         }
         int n = channel.read(net);
@@ -113,12 +115,25 @@ public final class TlsWire implements Wire {
             throw e;
         }
         if (net.hasRemaining()) {
-            pendingIn = ByteBuffer.allocate(Math.max(net.remaining(), 512)).put(net).flip();
+            pendingIn = carry(spare, net);
         }
         if (inboundClosed || (n < 0 && produced == 0)) {
             return produced > 0 ? produced : -1; // a truncated record before the end is simply never delivered
         }
         return produced;
+    }
+
+    /**
+     * Keeps the ciphertext left in {@code net} (a partial record, or records that did not fit) for the next read, in
+     * {@code spare} when it is big enough: a stream of large records, whose reads end mid-record one after another,
+     * then reuses one buffer instead of allocating one per read; a read that ends on a record boundary keeps nothing,
+     * so an idle connection holds no buffer.
+     */
+    private static ByteBuffer carry(ByteBuffer spare, ByteBuffer net) {
+        ByteBuffer b = spare != null && spare.capacity() >= net.remaining()
+                ? spare.clear()
+                : ByteBuffer.allocate(Math.max(net.remaining(), 512));
+        return b.put(net).flip();
     }
 
     /** True when whole records wait in {@code pendingIn} (dst filled up before they were unwrapped). */
