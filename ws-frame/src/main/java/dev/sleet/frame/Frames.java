@@ -22,21 +22,10 @@ public final class Frames {
     }
 
     /**
-     * The length of the header of a final unmasked frame with {@code payloadLength} bytes of payload: 2, 4 or 10
-     * (RFC 6455 §5.2).
-     */
-    public static int headerLength(int payloadLength) {
-        if (payloadLength < 0) {
-            throw new IllegalArgumentException("negative payload length " + payloadLength);
-        }
-        return FrameHeaders.length(payloadLength, false);
-    }
-
-    /**
      * A final unmasked data frame ({@code opcode} TEXT or BINARY, no RSV bits) for {@code payload}'s remaining
-     * bytes, as an exactly sized array: the header first, the payload from {@link #headerLength(int)} of its length
-     * on. A receiver that keeps each message in this form can send it back, or on, as it arrived, without copying
-     * or encoding it again. {@code payload}'s position is not moved.
+     * bytes, as an exactly sized array: the header first, the payload in its last {@code payload.remaining()} bytes.
+     * A receiver that keeps each message in this form can send it back, or on, as it arrived, without copying or
+     * encoding it again. {@code payload}'s position is not moved.
      *
      * @throws IllegalArgumentException for a control opcode or CONTINUATION
      */
@@ -44,12 +33,7 @@ public final class Frames {
         if (opcode != Opcode.TEXT && opcode != Opcode.BINARY) {
             throw new IllegalArgumentException("not a data opcode: " + opcode);
         }
-        int len = payload.remaining();
-        int h = FrameHeaders.length(len, false);
-        byte[] a = new byte[h + len];
-        FrameHeaders.encode(a, 0, true, 0, opcode.code(), len, false, 0);
-        payload.get(payload.position(), a, h, len);
-        return a;
+        return encode(true, 0, opcode, payload, false, 0).array(); // encode wraps an exactly sized array
     }
 
     /** A text message as one unmasked frame. */

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -127,12 +128,14 @@ class SendReceivedMessageTest {
     @Test
     void aMessageKeptAndSentLaterOrToAnotherConnectionIsTheSameMessage() throws Exception {
         BlockingQueue<Connection> joined = new ArrayBlockingQueue<>(2);
+        CountDownLatch bothOpen = new CountDownLatch(2);
         BlockingQueue<Message> kept = new ArrayBlockingQueue<>(8);
         server = WebSocketServer.builder().host("127.0.0.1").port(0).maxMessageSize(1 << 20)
                 .handler(new WebSocketHandler() {
                     @Override
                     public void onOpen(Connection connection) {
                         joined.add(connection);
+                        bothOpen.countDown();
                     }
 
                     @Override
@@ -153,7 +156,7 @@ class SendReceivedMessageTest {
                     }
                 }).start();
         try (RawWebSocket a = RawWebSocket.connect(server.port()); RawWebSocket b = RawWebSocket.connect(server.port())) {
-            assertTrue(waitFor(joined, 2), "both connections opened");
+            assertTrue(bothOpen.await(10, TimeUnit.SECONDS), "both connections opened");
             byte[] data = binary(65536, 3);
             String text = mixedText(126);
             a.sendBinary(data);
@@ -164,13 +167,5 @@ class SendReceivedMessageTest {
             assertEcho(a, Opcode.BINARY, data);
             assertEcho(a, Opcode.TEXT, text.getBytes(StandardCharsets.UTF_8));
         }
-    }
-
-    private static boolean waitFor(BlockingQueue<?> q, int n) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (q.size() < n && System.nanoTime() < end) {
-            Thread.sleep(10);
-        }
-        return q.size() >= n;
     }
 }

@@ -178,10 +178,7 @@ public final class ConnectionFacade implements Connection {
         if (flusher.inTurn() && message == arriving && transform == null) {
             return open ? enqueueData(ByteBuffer.wrap(arrivingFrame)) : SendResult.CLOSED;
         }
-        return switch (message) {
-            case Message.Text t -> send(t.text());
-            case Message.Binary b -> send(b.data());
-        };
+        return Connection.super.send(message);
     }
 
     @Override

@@ -56,7 +56,7 @@ public final class Flusher implements EventLoop.Flushable {
      * sockets, batched per loop iteration, while the loop is awake reading anyway) cost 11 % less server CPU per
      * message and carried 14 % more messages than replies written by the workers, with half the context switches;
      * with pipelined messages (a turn handles several and holds several replies) the worker's one write is as
-     * cheap or cheaper. See docs/benchmarks.md, "Who writes a reply".
+     * cheap or cheaper. See docs/benchmarks.md, "Issue 15, second pass".
      */
     static final int ACTOR_WRITE_MIN_SENDS = 2;
 
@@ -237,9 +237,9 @@ public final class Flusher implements EventLoop.Flushable {
         int held = heldSends;
         heldSends = 0;
         Wire w = wire;
-        if (held < ACTOR_WRITE_MIN_SENDS || w == null || !w.writableFromAnyThread() || outbound.isSealed() || Thread.currentThread().isVirtual()
-                || !STATE.compareAndSet(this, IDLE, ACTOR_WRITING)) {
-            requestFlush(); // TLS, closing, virtual threads, or another writer: the loop writes
+        if (held < ACTOR_WRITE_MIN_SENDS || w == null || !w.writableFromAnyThread() || outbound.isSealed()
+                || Thread.currentThread().isVirtual() || !STATE.compareAndSet(this, IDLE, ACTOR_WRITING)) {
+            requestFlush(); // a lone send, TLS, closing, virtual threads, or another writer: the loop writes
             return;
         }
         writeAsActor(w);
