@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
  *   IDLE ─────────────────────► LOOP_WRITING ───────────► WAITING_WRITABLE
  *    ▲ │ ◄──────────────────────┘   ▲                          │
  *    │ │      queue drained         └──────────────────────────┘ OP_WRITE ready
- *    │ │ end of the actor's turn that held ≥ 2 sends (plain socket, platform thread)
+ *    │ │ end of the actor's turn that held ≥ 2 sends (plain socket or TLS after its handshake; platform thread)
  *    │ └──────────────────────► ACTOR_WRITING ── socket full or more queued: hand over (flush request)
  *    └──────────────────────────────┘
  *   any state ──► CLOSED (the connection ended; the writer in flight, if any, empties the queue as it leaves)
@@ -226,8 +226,9 @@ public final class Flusher implements EventLoop.Flushable {
     /**
      * The connection's actor finished one event. Sends it made are written now if its mailbox is empty (or many
      * are held): like a flush at the end of a read batch, one write carries every reply. When the turn held
-     * {@value #ACTOR_WRITE_MIN_SENDS} or more sends on a plain socket, the write is made right here, non-blocking,
-     * which spares the hand-off to the loop; a single send is handed to the loop.
+     * {@value #ACTOR_WRITE_MIN_SENDS} or more sends on a wire that takes writes from any thread (a plain socket; TLS
+     * once its handshake is done, wrapped here), the write is made right here, non-blocking, which spares the
+     * hand-off to the loop; a single send is handed to the loop.
      */
     void endOfTurn(boolean mailboxEmpty) {
         turnThread = null;
@@ -239,7 +240,7 @@ public final class Flusher implements EventLoop.Flushable {
         Wire w = wire;
         if (held < ACTOR_WRITE_MIN_SENDS || w == null || !w.writableFromAnyThread() || outbound.isSealed()
                 || Thread.currentThread().isVirtual() || !STATE.compareAndSet(this, IDLE, ACTOR_WRITING)) {
-            requestFlush(); // a lone send, TLS, closing, virtual threads, or another writer: the loop writes
+            requestFlush(); // a lone send, a TLS handshake, closing, virtual threads, or another writer: the loop
             return;
         }
         writeAsActor(w);
@@ -306,9 +307,11 @@ public final class Flusher implements EventLoop.Flushable {
             clearQueue(); // the connection ended while this thread wrote: the queue is this thread's to empty
             return;
         }
-        // Re-check after letting go: a flush request that arrived meanwhile found the writer busy, and a close
-        // queued meanwhile (perhaps written by this very turn) needs the loop to finish the connection.
-        if (handOver || !outbound.isEmpty() || outbound.isSealed()) {
+        // Re-check after letting go: a flush request that arrived meanwhile found the writer busy, a close queued
+        // meanwhile (perhaps written by this very turn) needs the loop to finish the connection, and the wire may
+        // hold bytes for the loop (a TLS record the socket did not take, or one the loop could not write while
+        // this thread was writing).
+        if (handOver || !outbound.isEmpty() || outbound.isSealed() || w.hasPendingOutput()) {
             requestFlush();
         }
     }

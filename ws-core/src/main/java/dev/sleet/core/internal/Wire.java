@@ -22,8 +22,10 @@ public interface Wire {
     boolean flushPending() throws IOException;
 
     /**
-     * True when {@link #write} may be called from a thread other than the loop, while the loop does not write (a
-     * plain socket: one non-blocking syscall). A TLS engine's state belongs to the loop.
+     * True when {@link #write} may be called from a thread other than the loop, while the loop does not write (the
+     * flusher's state decides who writes): a plain socket (one non-blocking syscall), or a TLS wire once its handshake
+     * is done (whose {@link #flushPending} on such a thread writes nothing and only says whether bytes wait for the
+     * loop).
      */
     default boolean writableFromAnyThread() {
         return false;

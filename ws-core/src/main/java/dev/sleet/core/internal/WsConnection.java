@@ -199,7 +199,8 @@ public abstract class WsConnection implements EventLoop.Handler, Flusher.Owner, 
 
     /** A TLS wire over this connection's socket, wired to its callbacks (write interest, records waiting inside). */
     protected final TlsWire tlsWire(javax.net.ssl.SSLEngine engine, boolean clientMode) throws IOException {
-        return new TlsWire(channel, engine, loop, () -> writeInterest(true), this::onWireHasInput, clientMode);
+        return new TlsWire(channel, engine, loop, () -> writeInterest(true), this::onWireHasInput,
+                flusher::requestFlush, clientMode);
     }
 
     /** The socket is registered: start the side's handshake (timers, the request out). Loop. */
