@@ -7,10 +7,12 @@ import java.io.OutputStreamWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -66,13 +68,35 @@ public final class BenchJvms {
      * stopped again when it does not start.
      */
     public static Server startServer(List<String> cmd, String label) throws Exception {
+        return startServer(cmd, label, Duration.ofMinutes(10));
+    }
+
+    /**
+     * As {@link #startServer(List, String)}, but a server that has not printed {@code LISTENING} within
+     * {@code startup} (even one that prints nothing at all) is killed and the call fails.
+     */
+    public static Server startServer(List<String> cmd, String label, Duration startup) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CountDownLatch started = new CountDownLatch(1);
+        Thread watchdog = new Thread(() -> {
+            try {
+                if (!started.await(startup.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly(); // ends its output, so expect() below fails instead of blocking
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, label + "-startup-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
         try {
             expect(out, "LISTENING", label + " server");
         } catch (IOException e) {
             stop(p);
             throw e;
+        } finally {
+            started.countDown();
         }
         BlockingQueue<String> stats = new LinkedBlockingQueue<>();
         Thread drain = new Thread(() -> {

@@ -1,5 +1,6 @@
 package dev.sleet.bench.tls;
 
+import dev.sleet.bench.load.BenchJvms;
 import dev.sleet.server.TlsConfig;
 import dev.sleet.server.spi.TlsSupport;
 import dev.sleet.testkit.TestCertificates;
@@ -89,8 +90,8 @@ public final class TlsHandshakeCost {
         System.out.println("\n| server engine | CPU µs per handshake (median) | of which delegated tasks | handshakes/s per core |");
         System.out.println("|---|---|---|---|");
         costs.forEach((name, list) -> {
-            double total = TlsLoadBenchmark.median(list.stream().map(Cost::totalMicros).toList());
-            double tasks = TlsLoadBenchmark.median(list.stream().map(Cost::taskMicros).toList());
+            double total = BenchJvms.median(list.stream().mapToDouble(Cost::totalMicros).toArray());
+            double tasks = BenchJvms.median(list.stream().mapToDouble(Cost::taskMicros).toArray());
             System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %,.0f |%n", name, total, tasks, 1e6 / total);
         });
     }

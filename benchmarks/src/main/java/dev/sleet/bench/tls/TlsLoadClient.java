@@ -9,7 +9,10 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -17,8 +20,13 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * A small, bounded load generator of blocking TLS sockets, one thread per connection. Two workloads: echo
  * (each connection writes a batch of masked frames in one write and reads the same number of echoes back, so
- * the server always has work queued) and handshakes (each thread connects, completes a full TLS handshake and the
- * WebSocket upgrade, and drops the connection). Every run stops by itself after its duration.
+ * the server always has work queued; every echoed byte is checked) and handshakes (each thread connects, completes a
+ * full TLS handshake and the WebSocket upgrade, and drops the connection). Every run stops by itself after its
+ * duration, and every blocking socket call has a timeout.
+ *
+ * <p>Thread ownership: {@code factory} and {@code port} are final; {@code unique} is an atomic counter shared by
+ * the load threads. Each workload's counters and failure list are shared by its load threads (atomics, a
+ * copy-on-write list) and read by the calling thread after it has joined them.
  */
 final class TlsLoadClient {
     private static final String UPGRADE = "GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
@@ -92,6 +100,17 @@ final class TlsLoadClient {
         }
     }
 
+    /** The protocol and cipher suite a new connection negotiates, e.g. {@code TLSv1.3 TLS_AES_128_GCM_SHA256}. */
+    String negotiated() throws IOException {
+        SSLSocket s = open();
+        try {
+            upgrade(s);
+            return s.getSession().getProtocol() + " " + s.getSession().getCipherSuite();
+        } finally {
+            drop(s);
+        }
+    }
+
     /** Drops a connection without a TIME_WAIT on the client side (SO_LINGER 0), as load generators do. */
     static void drop(SSLSocket s) {
         try {
@@ -102,20 +121,77 @@ final class TlsLoadClient {
         }
     }
 
-    /** Echo workload: messages echoed per second over {@code seconds}, after {@code warmupSeconds}. */
-    double echo(int connections, int size, int batch, double warmupSeconds, double seconds) throws Exception {
+    /**
+     * The measured window of a workload: {@link #opened} is called when it starts and {@link #closed} when it ends,
+     * on the thread that runs the workload, at the same {@code System.nanoTime} deadlines that decide which
+     * replies are counted. The orchestrator samples the server's CPU time and allocation there.
+     */
+    interface Window {
+        Window NONE = new Window() {
+            @Override
+            public void opened() {
+            }
+
+            @Override
+            public void closed() {
+            }
+        };
+
+        void opened() throws Exception;
+
+        void closed() throws Exception;
+    }
+
+    /** The bytes {@code batch} echoes of {@link #maskedFrame} must come back as: the same frames, unmasked. */
+    static byte[] expectedEchoes(int size, int batch) {
+        int frameLength = serverFrameLength(size);
+        ByteBuffer b = ByteBuffer.allocate(frameLength * batch);
+        for (int f = 0; f < batch; f++) {
+            b.put((byte) 0x82);
+            if (size < 126) {
+                b.put((byte) size);
+            } else if (size < 65536) {
+                b.put((byte) 126).putShort((short) size);
+            } else {
+                b.put((byte) 127).putLong(size);
+            }
+            for (int i = 0; i < size; i++) {
+                b.put((byte) (i & 0x3F));
+            }
+        }
+        return b.array();
+    }
+
+    /** Fails unless {@code back} equals {@code expected}, naming the first frame and byte that differ. */
+    static void checkEchoes(byte[] back, byte[] expected, int size) throws IOException {
+        int at = Arrays.mismatch(back, expected);
+        if (at >= 0) {
+            int frameLength = serverFrameLength(size);
+            throw new IOException(String.format(Locale.ROOT, "wrong echo: frame %d of the burst, byte %d of %d "
+                    + "(header %d bytes) is 0x%02x, expected 0x%02x", at / frameLength, at % frameLength,
+                    frameLength, frameLength - size, back[at] & 0xFF, expected[at] & 0xFF));
+        }
+    }
+
+    /**
+     * Echo workload: the number of messages echoed in the measured window of {@code seconds}, which starts after
+     * {@code warmupSeconds}. A burst counts when its last echo arrives inside the window. Every echoed byte is
+     * checked (each frame's header, length and payload); any difference fails the workload.
+     */
+    long echo(int connections, int size, int batch, double warmupSeconds, double seconds, Window window)
+            throws Exception {
         byte[] frame = maskedFrame(size);
         byte[] burst = new byte[frame.length * batch];
         for (int i = 0; i < batch; i++) {
             System.arraycopy(frame, 0, burst, i * frame.length, frame.length);
         }
-        int expect = serverFrameLength(size) * batch;
+        byte[] expected = expectedEchoes(size, batch);
         AtomicLong echoed = new AtomicLong();
         long start = System.nanoTime();
         long measureFrom = start + (long) (warmupSeconds * 1e9);
         long end = measureFrom + (long) (seconds * 1e9);
         List<Thread> threads = new ArrayList<>();
-        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
         for (int c = 0; c < connections; c++) {
             Thread t = new Thread(() -> {
                 SSLSocket s = null;
@@ -124,19 +200,14 @@ final class TlsLoadClient {
                     upgrade(s);
                     OutputStream out = s.getOutputStream();
                     DataInputStream in = new DataInputStream(s.getInputStream());
-                    byte[] back = new byte[expect];
-                    while (true) {
-                        long now = System.nanoTime();
-                        if (now >= end) {
-                            break;
-                        }
+                    byte[] back = new byte[expected.length];
+                    while (System.nanoTime() < end && failures.isEmpty()) {
                         out.write(burst);
                         out.flush();
                         in.readFully(back);
-                        if (back[0] != (byte) 0x82) {
-                            throw new IOException("not an echo: first byte " + back[0]);
-                        }
-                        if (System.nanoTime() >= measureFrom) {
+                        checkEchoes(back, expected, size);
+                        long now = System.nanoTime();
+                        if (now >= measureFrom && now < end) {
                             echoed.addAndGet(batch);
                         }
                     }
@@ -148,30 +219,29 @@ final class TlsLoadClient {
                     }
                 }
             }, "echo-client-" + c);
+            t.setDaemon(true);
             threads.add(t);
             t.start();
         }
-        for (Thread t : threads) {
-            t.join(60_000 + (long) ((warmupSeconds + seconds) * 1000));
-        }
-        if (!failures.isEmpty()) {
-            throw new IOException("echo load failed: " + failures.get(0), failures.get(0));
-        }
-        return echoed.get() / seconds;
+        runWindow(measureFrom, end, window, threads, failures, "echo");
+        return echoed.get();
     }
 
-    /** Handshake workload: full TLS handshakes plus upgrades per second over {@code seconds}, after warm-up. */
-    double handshakes(int threads, double warmupSeconds, double seconds) throws Exception {
+    /**
+     * Handshake workload: full TLS handshakes plus upgrades completed in the measured window of {@code seconds},
+     * after {@code warmupSeconds}.
+     */
+    long handshakes(int threads, double warmupSeconds, double seconds, Window window) throws Exception {
         AtomicLong done = new AtomicLong();
         long start = System.nanoTime();
         long measureFrom = start + (long) (warmupSeconds * 1e9);
         long end = measureFrom + (long) (seconds * 1e9);
         List<Thread> workers = new ArrayList<>();
-        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
         for (int i = 0; i < threads; i++) {
             Thread t = new Thread(() -> {
                 try {
-                    while (System.nanoTime() < end) {
+                    while (System.nanoTime() < end && failures.isEmpty()) {
                         SSLSocket s = open();
                         try {
                             upgrade(s);
@@ -187,15 +257,50 @@ final class TlsLoadClient {
                     failures.add(e);
                 }
             }, "handshake-client-" + i);
+            t.setDaemon(true);
             workers.add(t);
             t.start();
         }
-        for (Thread t : workers) {
-            t.join(60_000 + (long) ((warmupSeconds + seconds) * 1000));
+        runWindow(measureFrom, end, window, workers, failures, "handshake");
+        return done.get();
+    }
+
+    /**
+     * On the calling thread: opens and closes the window at its deadlines (unless a load thread failed first),
+     * then waits for the load threads (each blocking call on their sockets is bounded by a timeout) and fails on
+     * the first failure or on a thread that did not stop.
+     */
+    private static void runWindow(long measureFrom, long end, Window window, List<Thread> threads,
+            List<Throwable> failures, String what) throws Exception {
+        if (sleepUntil(measureFrom, failures)) {
+            window.opened();
+            if (sleepUntil(end, failures)) {
+                window.closed();
+            }
+        }
+        long joinDeadline = System.nanoTime() + 60_000_000_000L;
+        for (Thread t : threads) {
+            t.join(Math.max(1, (joinDeadline - System.nanoTime()) / 1_000_000));
         }
         if (!failures.isEmpty()) {
-            throw new IOException("handshake load failed: " + failures.get(0), failures.get(0));
+            throw new IOException(what + " load failed: " + failures.get(0), failures.get(0));
         }
-        return done.get() / seconds;
+        for (Thread t : threads) {
+            if (t.isAlive()) {
+                throw new IOException(what + " load: " + t.getName() + " still running 60 s after the end");
+            }
+        }
+    }
+
+    /** Sleeps until {@code deadline}; false as soon as a load thread has failed. */
+    private static boolean sleepUntil(long deadline, List<Throwable> failures) throws InterruptedException {
+        while (failures.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return true;
+            }
+            Thread.sleep(Math.min(left / 1_000_000 + 1, 50));
+        }
+        return false;
     }
 }
