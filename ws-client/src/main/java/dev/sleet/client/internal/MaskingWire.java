@@ -175,6 +175,11 @@ final class MaskingWire implements Wire {
     }
 
     @Override
+    public long maxActorWriteBytes() {
+        return inner.maxActorWriteBytes();
+    }
+
+    @Override
     public boolean hasBufferedInput() {
         return inner.hasBufferedInput();
     }

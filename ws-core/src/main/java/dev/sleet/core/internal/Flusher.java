@@ -15,7 +15,8 @@ import java.nio.ByteBuffer;
  *   IDLE ─────────────────────► LOOP_WRITING ───────────► WAITING_WRITABLE
  *    ▲ │ ◄──────────────────────┘   ▲                          │
  *    │ │      queue drained         └──────────────────────────┘ OP_WRITE ready
- *    │ │ end of the actor's turn that held ≥ 2 sends (plain socket or TLS after its handshake; platform thread)
+ *    │ │ end of the actor's turn that held ≥ 2 sends (plain socket, or TLS after its handshake with at most 16 KiB
+ *    │ │ queued; platform thread)
  *    │ └──────────────────────► ACTOR_WRITING ── socket full or more queued: hand over (flush request)
  *    └──────────────────────────────┘
  *   any state ──► CLOSED (the connection ended; the writer in flight, if any, empties the queue as it leaves)
@@ -239,9 +240,10 @@ public final class Flusher implements EventLoop.Flushable {
         heldSends = 0;
         Wire w = wire;
         if (held < ACTOR_WRITE_MIN_SENDS || w == null || !w.writableFromAnyThread() || outbound.isSealed()
+                || outbound.queuedBytes() > w.maxActorWriteBytes()
                 || Thread.currentThread().isVirtual() || !STATE.compareAndSet(this, IDLE, ACTOR_WRITING)) {
-            requestFlush(); // a lone send, a TLS handshake, closing, virtual threads, or another writer: the loop
-            return;
+            requestFlush(); // a lone send, a TLS handshake or large TLS batch, closing, virtual threads, or another
+            return;         // writer: the loop writes
         }
         writeAsActor(w);
     }

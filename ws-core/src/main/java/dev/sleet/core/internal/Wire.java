@@ -31,6 +31,14 @@ public interface Wire {
         return false;
     }
 
+    /**
+     * The most queued bytes the actor writes itself at the end of its turn (when {@link #writableFromAnyThread()}
+     * holds); with more queued, the loop writes. No limit by default.
+     */
+    default long maxActorWriteBytes() {
+        return Long.MAX_VALUE;
+    }
+
     /** True when input is buffered inside the wire that a further {@link #read} can deliver without the socket. */
     default boolean hasBufferedInput() {
         return false;
