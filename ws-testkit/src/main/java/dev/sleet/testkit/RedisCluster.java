@@ -15,9 +15,10 @@ import java.util.stream.Collectors;
  * A real Redis Cluster for tests: {@code primaries} primaries with {@code replicas} replicas each, every node a
  * {@code redis-server --cluster-enabled yes} on a free loopback port in its own temporary folder, joined by
  * {@code redis-cli --cluster create ... --cluster-yes}. {@link #start} returns once every node reports
- * {@code cluster_state:ok} and sees every other node. Node timeout is 1 s (a dead primary's replica takes over
- * within a few seconds) and {@code cluster-require-full-coverage no} (the other shards keep serving while one
- * is gone). {@link #close()} kills every process by its PID and removes the folders.
+ * {@code cluster_state:ok}, sees every other node and knows which of them are replicas. Node timeout is 1 s (a
+ * dead primary's replica takes over within a few seconds) and {@code cluster-require-full-coverage no} (the
+ * other shards keep serving while one is gone). {@link #close()} kills every process by its PID and removes the
+ * folders.
  *
  * <p>Tests check {@link #tools()} first and skip with {@link #MISSING} when {@code redis-server} or
  * {@code redis-cli} is missing (the Debian package {@code redis-server} has both; {@code .ci/run} installs it).
@@ -142,14 +143,17 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /**
-     * Waits until every live node says {@code cluster_state:ok}, knows every node and sees every slot served by a
-     * primary that is not failing.
+     * Waits until every live node says {@code cluster_state:ok}, knows every node, sees every slot served by a
+     * primary that is not failing, and sees every live node beyond the primaries as a replica. (Right after
+     * {@code --cluster create} the slots are served before gossip has told every node which of the others are
+     * replicas; a test that asks {@link #replicasOf} then would find none.)
      */
     public void awaitHealthy(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
             boolean ok = true;
+            long liveReplicas = nodes.stream().filter(RedisServer::isAlive).count() - primaries;
             for (RedisServer n : nodes) {
                 if (!n.isAlive()) {
                     continue;
@@ -160,8 +164,10 @@ public final class RedisCluster implements AutoCloseable {
                     long known = view.lines().filter(l -> !l.isBlank()).count();
                     boolean failing = view.lines().anyMatch(l -> l.contains("fail") && !l.contains("noaddr")
                             && isServingPrimary(l));
+                    long replicasSeen = view.lines().map(l -> l.split(" "))
+                            .filter(f -> f.length > 2 && f[2].contains("slave") && !f[2].contains("fail")).count();
                     if (!info.contains("cluster_state:ok") || known < nodes.size() || failing
-                            || !info.contains("cluster_slots_ok:16384")) {
+                            || !info.contains("cluster_slots_ok:16384") || replicasSeen < liveReplicas) {
                         ok = false;
                         last = n.port() + ": " + info.lines().filter(l -> l.startsWith("cluster_state")
                                 || l.startsWith("cluster_slots_ok")).collect(Collectors.joining(" ")) + "\n" + view;
