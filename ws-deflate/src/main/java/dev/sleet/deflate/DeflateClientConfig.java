@@ -10,7 +10,8 @@ package dev.sleet.deflate;
  * 32 KiB inflater reads any server window.
  *
  * @param compressionLevel        the deflate level, 0–9; default 6
- * @param threshold               messages shorter than this many bytes are sent uncompressed; default 64
+ * @param threshold               messages shorter than this many bytes are sent uncompressed (empty ones always);
+ *                                default 64
  * @param clientNoContextTakeover offer {@code client_no_context_takeover}: the client resets its compressor after
  *                                every message (less memory on the server); default false
  * @param serverNoContextTakeover offer {@code server_no_context_takeover}: ask the server to reset its compressor

@@ -12,7 +12,8 @@ package dev.sleet.deflate;
  * shared pool for one message at a time instead.
  *
  * @param compressionLevel         the deflate level, 0 (store) to 9 (best); default 6
- * @param threshold                messages shorter than this many bytes are sent uncompressed; default 64
+ * @param threshold                messages shorter than this many bytes are sent uncompressed (empty ones always);
+ *                                 default 64
  * @param serverNoContextTakeover  ask for {@code server_no_context_takeover} even when the client did not offer it:
  *                                 the server resets its compressor after every message; default false
  * @param clientNoContextTakeover  ask for {@code client_no_context_takeover}: the client resets its compressor after

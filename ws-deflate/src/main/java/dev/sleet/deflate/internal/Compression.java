@@ -24,8 +24,8 @@ import java.util.zip.Deflater;
  * client's smaller window always suffices. Such a connection keeps no context either, whatever was negotiated.
  * The price is a worse ratio for small windows.
  *
- * <p>Messages shorter than the threshold go out uncompressed, and so, when no context is kept, does a message that
- * compression would not make smaller. Not thread-safe: the server calls it under the connection's send lock.
+ * <p>Messages shorter than the threshold go out uncompressed, and so do empty messages (whatever the threshold)
+ * and, when no context is kept, a message that compression would not make smaller. Not thread-safe: the server calls it under the connection's send lock.
  */
 public final class Compression implements OutboundTransform {
     private static final int SMALL = 8 * 1024;
@@ -77,7 +77,9 @@ public final class Compression implements OutboundTransform {
             throw new IllegalStateException("permessage-deflate compressor used after close");
         }
         int len = payload.remaining();
-        if (len < threshold) {
+        if (len < threshold || len == 0) {
+            // An empty message is never worth compressing, and with context takeover it cannot be: right after the
+            // previous message's sync flush, zlib makes no output for a flush without new input.
             pool.messagesUncompressed.increment();
             return null;
         }
