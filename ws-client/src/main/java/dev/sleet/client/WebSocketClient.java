@@ -111,7 +111,11 @@ public interface WebSocketClient extends AutoCloseable {
             return this;
         }
 
-        /** Deadline for the TCP connect (default 10 s). */
+        /**
+         * Deadline for the TCP connect (default 10 s). A host name with several addresses is tried address by
+         * address, in the resolver's order, until one accepts (a refused or unreachable address moves on at once);
+         * the deadline covers all the attempts together.
+         */
         public Builder connectTimeout(Duration d) {
             this.connectTimeout = Objects.requireNonNull(d, "connectTimeout");
             return this;

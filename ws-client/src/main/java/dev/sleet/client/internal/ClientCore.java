@@ -45,8 +45,9 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A running client: its event loops and actor system (shared by all its connections), its counters and the set of
- * its connections. Connecting: DNS on a virtual thread, TCP connect on a loop ({@code OP_CONNECT}, bounded by
- * {@code connectTimeout}), then a {@link ClientWsConnection} takes the socket.
+ * its connections. Connecting: DNS on a virtual thread, TCP connect on a loop ({@code OP_CONNECT}, each of the
+ * host's addresses in turn until one accepts, all bounded by {@code connectTimeout}), then a
+ * {@link ClientWsConnection} takes the socket.
  *
  * <table>
  *   <caption>Who touches what</caption>
@@ -246,47 +247,50 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
     private void resolveThenConnect(ClientHandshake handshake, ConnectionHandler handler,
             CompletableFuture<Connection> connected, Reconnector reconnector) {
         String host = config.proxyHost() != null ? config.proxyHost() : handshake.host();
-        InetAddress address;
+        InetAddress[] addresses;
         try {
-            address = InetAddress.getByName(host);
+            addresses = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
             connected.completeExceptionally(new UnresolvedHostException(host, e));
             return;
         }
-        InetSocketAddress target = new InetSocketAddress(address,
-                config.proxyHost() != null ? config.proxyPort() : handshake.port());
-        SocketChannel channel;
-        try {
-            channel = SocketChannel.open();
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        } catch (IOException e) {
-            connected.completeExceptionally(new ConnectFailedException(target, "cannot open a socket", e));
-            return;
+        int port = config.proxyHost() != null ? config.proxyPort() : handshake.port();
+        InetSocketAddress[] targets = new InetSocketAddress[addresses.length];
+        for (int i = 0; i < addresses.length; i++) {
+            targets[i] = new InetSocketAddress(addresses[i], port);
         }
         EventLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
-        Connector connector = new Connector(loop, channel, target, handshake, handler, connected, reconnector);
+        Connector connector = new Connector(loop, targets, handshake, handler, connected, reconnector);
         loop.execute(connector, connector::start);
     }
 
-    /** One TCP connect in progress on a loop: {@code OP_CONNECT}, then the socket goes to a connection. */
+    /**
+     * One TCP connect in progress on a loop: {@code OP_CONNECT}, then the socket goes to a connection. A host with
+     * several addresses is tried address by address, in the resolver's order, until one accepts; a refused or
+     * unreachable address moves on to the next, and {@code connectTimeout} bounds all the attempts together. When
+     * every address fails, the failure names the last one and carries the others' as suppressed exceptions.
+     * Everything here runs on {@code loop} once {@link #start} has.
+     */
     private final class Connector implements EventLoop.Handler {
         private final EventLoop loop;
-        private final SocketChannel channel;
-        private final InetSocketAddress target;
+        private final InetSocketAddress[] targets;
         private final ClientHandshake handshake;
         private final ConnectionHandler handler;
         private final CompletableFuture<Connection> connected;
         private final Reconnector reconnector;
+        private int attempt;
+        private SocketChannel channel;
+        private InetSocketAddress target;
+        private ConnectFailedException earlier;
         private Cancellable timer;
         private boolean done;
 
-        Connector(EventLoop loop, SocketChannel channel, InetSocketAddress target, ClientHandshake handshake,
-                ConnectionHandler handler, CompletableFuture<Connection> connected, Reconnector reconnector) {
+        Connector(EventLoop loop, InetSocketAddress[] targets, ClientHandshake handshake, ConnectionHandler handler,
+                CompletableFuture<Connection> connected, Reconnector reconnector) {
             this.reconnector = reconnector;
             this.loop = loop;
-            this.channel = channel;
-            this.target = target;
+            this.targets = targets;
+            this.target = targets[0];
             this.handshake = handshake;
             this.handler = handler;
             this.connected = connected;
@@ -298,6 +302,25 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
                 fail(new ConnectFailedException(target, "the client is closing", null));
                 return;
             }
+            timer = actors.timers().schedule(config.connectTimeout(), () -> loop.execute(this, () -> {
+                if (!done) {
+                    fail(new ConnectTimeoutException(ConnectTimeoutException.Stage.CONNECT, config.connectTimeout()));
+                }
+            }));
+            tryNext();
+        }
+
+        /** Starts the connect to {@code targets[attempt]}. */
+        private void tryNext() {
+            target = targets[attempt];
+            try {
+                channel = SocketChannel.open();
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            } catch (IOException e) {
+                fail(new ConnectFailedException(target, "cannot open a socket", e));
+                return;
+            }
             try {
                 if (channel.connect(target)) {
                     connectedTcp();
@@ -305,28 +328,38 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
                 }
                 loop.register(channel, SelectionKey.OP_CONNECT, this);
             } catch (IOException e) {
-                fail(new ConnectFailedException(target, "connect failed: " + e.getMessage(), e));
-                return;
+                attemptFailed(e);
             }
-            timer = actors.timers().schedule(config.connectTimeout(), () -> loop.execute(this, () -> {
-                if (!done) {
-                    fail(new ConnectTimeoutException(ConnectTimeoutException.Stage.CONNECT, config.connectTimeout()));
-                }
-            }));
         }
 
         @Override
         public void ready(SelectionKey key, int readyOps) {
-            if (done) {
-                return;
+            if (done || key.channel() != channel) {
+                return; // finished, or the key of an address given up on
             }
             try {
                 if (channel.finishConnect()) {
                     connectedTcp();
                 }
             } catch (IOException e) {
-                fail(new ConnectFailedException(target, "connect failed: " + e.getMessage(), e));
+                attemptFailed(e);
             }
+        }
+
+        /** The connect to {@code target} failed: the next address, or the whole connect fails. */
+        private void attemptFailed(IOException e) {
+            ConnectFailedException failure = new ConnectFailedException(target, "connect failed: " + e.getMessage(), e);
+            if (earlier != null) {
+                failure.addSuppressed(earlier);
+            }
+            if (attempt + 1 >= targets.length || closing.get()) {
+                fail(failure);
+                return;
+            }
+            earlier = failure;
+            closeChannel();
+            attempt++;
+            tryNext();
         }
 
         private void connectedTcp() throws IOException {
@@ -345,12 +378,19 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
             if (timer != null) {
                 timer.cancel();
             }
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // failing either way
-            }
+            closeChannel();
             completeOffLoop(() -> connected.completeExceptionally(e));
+        }
+
+        private void closeChannel() {
+            if (channel == null) {
+                return;
+            }
+            try {
+                channel.close(); // also cancels its key with the loop's selector
+            } catch (IOException ignored) {
+                // failing or moving on either way
+            }
         }
 
         @Override
