@@ -321,14 +321,18 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
                 fail(new ConnectFailedException(target, "cannot open a socket", e));
                 return;
             }
+            boolean up;
             try {
-                if (channel.connect(target)) {
-                    connectedTcp();
-                    return;
+                up = channel.connect(target);
+                if (!up) {
+                    loop.register(channel, SelectionKey.OP_CONNECT, this);
                 }
-                loop.register(channel, SelectionKey.OP_CONNECT, this);
             } catch (IOException e) {
                 attemptFailed(e);
+                return;
+            }
+            if (up) {
+                handOver();
             }
         }
 
@@ -337,12 +341,24 @@ public final class ClientCore implements WebSocketClient, ConnectionHost {
             if (done || key.channel() != channel) {
                 return; // finished, or the key of an address given up on
             }
+            boolean up;
             try {
-                if (channel.finishConnect()) {
-                    connectedTcp();
-                }
+                up = channel.finishConnect();
             } catch (IOException e) {
                 attemptFailed(e);
+                return;
+            }
+            if (up) {
+                handOver();
+            }
+        }
+
+        /** TCP is up: a failure from here on fails the connect (the remaining addresses are not for it). */
+        private void handOver() {
+            try {
+                connectedTcp();
+            } catch (IOException e) {
+                fail(new ConnectFailedException(target, "connect failed: " + e.getMessage(), e));
             }
         }
 

@@ -25,7 +25,8 @@ import java.util.zip.Deflater;
  * The price is a worse ratio for small windows.
  *
  * <p>Messages shorter than the threshold go out uncompressed, and so do empty messages (whatever the threshold)
- * and, when no context is kept, a message that compression would not make smaller. Not thread-safe: the server calls it under the connection's send lock.
+ * and, when no context is kept, a message that compression would not make smaller. Not thread-safe: the server
+ * calls it under the connection's send lock.
  */
 public final class Compression implements OutboundTransform {
     private static final int SMALL = 8 * 1024;
